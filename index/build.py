@@ -1,0 +1,206 @@
+"""Build the Whoosh index from the content folder, atomically, with a manifest.
+
+Layout of the output folder:
+    CURRENT              name of the version folder being served (replaced atomically)
+    v-<version>/         Whoosh segment files + manifest.json
+The previous version folder is kept so a reader that opened it just before a swap can finish,
+and so ops can roll back locally by rewriting CURRENT.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from .content import Article, load_articles
+from .errors import BadContent, BuildError
+from .schema import SCHEMA_VERSION, make_schema
+from .synonyms import load_synonyms
+from .text import stems, words
+
+CURRENT_FILE = "CURRENT"
+MANIFEST_FILE = "manifest.json"
+KEEP_VERSIONS = 2
+# Curated files that live beside the articles and change what the index answers.
+CURATED_FILES = ("synonyms.txt",)
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build produced."""
+
+    path: Path
+    manifest: dict
+
+
+def content_files(content_dir: Path) -> list[Path]:
+    """Return every file whose bytes define the index: articles and curated files, sorted."""
+    article_dir = content_dir / "articles" if (content_dir / "articles").is_dir() else content_dir
+    files = sorted(article_dir.glob("*.txt"))
+    files += [content_dir / name for name in CURATED_FILES if (content_dir / name).is_file()]
+    return sorted(set(files))
+
+
+def content_version(content_dir: Path) -> tuple[str, dict[str, str]]:
+    """Return the index version (hash of content bytes and schema) and each file's hash."""
+    digest = hashlib.sha256(f"schema={SCHEMA_VERSION}\n".encode())
+    hashes: dict[str, str] = {}
+    for path in content_files(content_dir):
+        data = path.read_bytes()
+        rel = path.relative_to(content_dir).as_posix()
+        hashes[rel] = hashlib.sha256(data).hexdigest()
+        digest.update(f"{rel}\n{hashes[rel]}\n".encode())
+    return digest.hexdigest()[:12], hashes
+
+
+def _passage_stats(section: str, body: str) -> dict:
+    counts = Counter(stems(body))
+    return {"tf": dict(counts), "len": sum(counts.values()), "sec": sorted(set(stems(section)))}
+
+
+def _documents(articles: Iterable[Article]) -> Iterable[dict]:
+    for article in articles:
+        keywords = ", ".join(article.keywords)
+        for passage in article.passages:
+            yield {
+                "id": passage.id,
+                "article": article.slug,
+                "title": article.title,
+                "section": passage.section,
+                "keywords": keywords,
+                "body": passage.text,
+                "spell": " ".join((passage.section, passage.text, article.title, keywords)),
+                "kind": passage.kind,
+                "position": passage.position,
+                "url": f"{article.url}#{passage.slug}",
+                "date": article.date,
+                "stats": _passage_stats(passage.section, passage.text),
+            }
+
+
+def _article_entry(article: Article) -> dict:
+    topic = sorted(set(stems(article.title)) | {s for k in article.keywords for s in stems(k)})
+    return {
+        "slug": article.slug,
+        "title": article.title,
+        "date": article.date,
+        "url": article.url,
+        "keywords": article.keywords,
+        "passages": len(article.passages),
+        "topic_terms": topic,
+        "title_words": words(article.title),
+    }
+
+
+def _library_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for dist in ("whoosh-reloaded",):
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            versions[dist] = "unknown"
+    return versions
+
+
+def write_index(
+    articles: list[Article],
+    output_dir: Path,
+    version: str,
+    extra_manifest: dict | None = None,
+    progress: Progress | None = None,
+    extra_files: Iterable[Path] = (),
+) -> BuildResult:
+    """Write articles into a new version folder under output_dir and make it current."""
+    started = time.perf_counter()
+    output_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=output_dir))
+    try:
+        ix = whoosh_index.create_in(str(staging), make_schema())
+        writer = ix.writer(limitmb=256)
+        total = sum(len(a.passages) for a in articles)
+        done = 0
+        try:
+            for doc in _documents(articles):
+                writer.add_document(**doc)
+                done += 1
+                if progress and (done % 500 == 0 or done == total):
+                    progress(done, total)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        ix.close()
+        manifest = {
+            "index_version": version,
+            "schema_version": SCHEMA_VERSION,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "build_seconds": round(time.perf_counter() - started, 3),
+            "article_count": len(articles),
+            "passage_count": total,
+            "articles": [_article_entry(a) for a in articles],
+            "libraries": _library_versions(),
+            **(extra_manifest or {}),
+        }
+        for path in extra_files:
+            shutil.copyfile(path, staging / path.name)
+        (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1, sort_keys=True))
+        final = output_dir / f"v-{version}"
+        if final.exists():
+            # Same content rebuilt: move the old copy aside first so the rename cannot fail.
+            shutil.rmtree(final.with_name(final.name + ".old"), ignore_errors=True)
+            final.rename(final.with_name(final.name + ".old"))
+        staging.rename(final)
+        _point_current(output_dir, final.name)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _prune(output_dir, keep=final.name)
+    return BuildResult(final, manifest)
+
+
+def _point_current(output_dir: Path, name: str) -> None:
+    tmp = output_dir / f".{CURRENT_FILE}.tmp"
+    tmp.write_text(name + "\n")
+    os.replace(tmp, output_dir / CURRENT_FILE)
+
+
+def _prune(output_dir: Path, keep: str) -> None:
+    """Keep the current version and the newest previous one; drop the rest."""
+    versions = sorted(
+        (p for p in output_dir.glob("v-*") if p.is_dir() and p.name != keep),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in versions[KEEP_VERSIONS - 1 :]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build_index(
+    content_dir: Path, output_dir: Path, progress: Progress | None = None
+) -> BuildResult:
+    """Parse every article under content_dir and build the index into output_dir atomically."""
+    if not content_dir.is_dir():
+        raise BuildError(f"{content_dir}: content folder not found")
+    try:
+        articles = load_articles(content_dir)
+        synonyms = load_synonyms(content_dir / "synonyms.txt")
+    except BadContent as exc:
+        raise BuildError(str(exc)) from exc
+    version, hashes = content_version(content_dir)
+    extra = {"content_files": hashes, "synonym_rules": len(synonyms)}
+    curated = [content_dir / n for n in CURATED_FILES if (content_dir / n).is_file()]
+    return write_index(articles, output_dir, version, extra, progress, curated)

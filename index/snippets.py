@@ -1,0 +1,78 @@
+"""Highlighted snippets and whole-sentence trimming of passage text."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from .text import WORD_RE, stem
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-Z0-9])")
+
+
+def sentences(text: str) -> list[str]:
+    """Split text into sentences (paragraph breaks always end one)."""
+    out: list[str] = []
+    for paragraph in text.split("\n\n"):
+        out.extend(s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip())
+    return out
+
+
+def highlight(text: str, terms: set[str], max_words: int = 40) -> str:
+    """Return HTML-escaped text around the densest run of matches, terms wrapped in <mark>."""
+    spans = [(m.start(), m.end(), stem(m.group().lower()) in terms) for m in WORD_RE.finditer(text)]
+    if not spans:
+        return escape(text)
+    start_word = 0
+    if len(spans) > max_words:
+        hits = [i for i, span in enumerate(spans) if span[2]]
+        best, best_count = 0, -1
+        for i in hits or [0]:
+            first = max(0, min(i - 5, len(spans) - max_words))
+            count = sum(1 for j in hits if first <= j < first + max_words)
+            if count > best_count:
+                best, best_count = first, count
+        start_word = best
+    window = spans[start_word : start_word + max_words]
+    begin = 0 if start_word == 0 else window[0][0]
+    end = len(text) if start_word + max_words >= len(spans) else window[-1][1]
+    parts = ["…" if begin else ""]
+    cursor = begin
+    for s, e, matched in window:
+        if matched:
+            parts.append(escape(text[cursor:s]))
+            parts.append(f"<mark>{escape(text[s:e])}</mark>")
+            cursor = e
+    parts.append(escape(text[cursor:end]))
+    if end < len(text):
+        parts.append("…")
+    return "".join(parts).replace("\n\n", " ")
+
+
+def best_sentences(text: str, terms: set[str], max_words: int = 60) -> str:
+    """Return the run of whole sentences (at most max_words) that matches terms best."""
+    sents = sentences(text)
+    if not sents:
+        return text.strip()
+    sizes = [len(s.split()) for s in sents]
+    weights = [len({stem(w.lower()) for w in WORD_RE.findall(s)} & terms) for s in sents]
+    best_start, best_score = 0, -1.0
+    for start in range(len(sents)):
+        score, words_used, end = 0.0, 0, start
+        while end < len(sents) and (end == start or words_used + sizes[end] <= max_words):
+            words_used += sizes[end]
+            score += weights[end]
+            end += 1
+        # Ties go to the earlier run: an answer that starts where the passage starts reads best.
+        if weights[start] and score > best_score:
+            best_start, best_score = start, score
+    chosen, used = [], 0
+    for sentence, size in zip(sents[best_start:], sizes[best_start:], strict=True):
+        if chosen and used + size > max_words:
+            break
+        chosen.append(sentence)
+        used += size
+    result = " ".join(chosen)
+    if used > max_words:  # one very long sentence: cut at a word boundary
+        result = " ".join(result.split()[:max_words]).rstrip(",;:") + "…"
+    return result

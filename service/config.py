@@ -1,0 +1,35 @@
+"""Service settings: defaults, then the environment, then an explicit dict (tests)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INDEX_DIR = PROJECT_ROOT / "index_data"
+
+DEFAULTS: dict[str, Any] = {
+    "SEARCH_INDEX_DIR": str(DEFAULT_INDEX_DIR),
+    # Shared caches (a CDN, API Gateway) may keep a response this long; browsers a bit less.
+    "CACHE_MAX_AGE": 60,
+    "CACHE_S_MAXAGE": 300,
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+}
+
+# Settings read from the environment, with how to parse each.
+ENV_SETTINGS = {
+    "SEARCH_INDEX_DIR": str,
+    "CACHE_MAX_AGE": int,
+    "CACHE_S_MAXAGE": int,
+}
+
+
+def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the settings: defaults, overridden by the environment, then by overrides."""
+    config = dict(DEFAULTS)
+    for name, parse in ENV_SETTINGS.items():
+        if name in os.environ:
+            config[name] = parse(os.environ[name])
+    config.update(overrides or {})
+    return config

@@ -1,0 +1,116 @@
+"""The JSON search API: /search, /answer, /health."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify
+
+from index.errors import IndexMissing, IndexUnreadable
+from index.query import parse_query
+from index.search import Answer, Hit, SearchResults, answer_from, rank
+from index.store import IndexProvider, SearchIndex
+
+from .errors import error_response
+from .params import int_param, query_text
+
+bp = Blueprint("search_api", __name__)
+
+MAX_LIMIT = 50
+MAX_OFFSET = 500
+
+
+def current_index() -> SearchIndex:
+    """Return the index this process serves (opened once, reopened after a rebuild)."""
+    provider: IndexProvider = current_app.extensions["search_index"]
+    return provider.get()
+
+
+def hit_json(hit: Hit) -> dict:
+    """Return the public JSON of one ranked passage."""
+    return {
+        "id": hit.id,
+        "article": hit.article,
+        "section": hit.section,
+        "snippet": hit.snippet,
+        "text": hit.text,
+        "url": hit.url,
+        "score": hit.score,
+    }
+
+
+def answer_json(found: Answer | None) -> dict | None:
+    """Return the public JSON of an answer (None stays null)."""
+    if found is None:
+        return None
+    return {
+        "id": found.id,
+        "article": found.article,
+        "section": found.section,
+        "text": found.text,
+        "url": found.url,
+        "confidence": found.confidence,
+    }
+
+
+def results_json(results: SearchResults, limit: int, offset: int) -> dict:
+    """Return the public JSON of a page of search results."""
+    return {
+        "query": results.query,
+        "corrected": results.corrected,
+        "total": results.total,
+        "limit": limit,
+        "offset": offset,
+        "results": [hit_json(h) for h in results.hits],
+        "index_version": results.index_version,
+        "took_ms": round(results.took_ms, 3),
+    }
+
+
+@bp.get("/search")
+def search_route() -> Response:
+    """Return ranked passages with highlighted snippets."""
+    text = query_text()
+    limit = int_param("limit", 10, 1, MAX_LIMIT)
+    offset = int_param("offset", 0, 0, MAX_OFFSET)
+    index = current_index()
+    results = rank(index, parse_query(index, text), limit, offset)
+    return jsonify(results_json(results, limit, offset))
+
+
+@bp.get("/answer")
+def answer_route() -> Response:
+    """Return the one best answer, or null when nothing answers confidently."""
+    text = query_text()
+    index = current_index()
+    parsed = parse_query(index, text)
+    found = answer_from(rank(index, parsed, limit=1), parsed)
+    return jsonify(
+        {
+            "query": parsed.text,
+            "corrected": parsed.corrected,
+            "answer": answer_json(found),
+            "index_version": index.version,
+        }
+    )
+
+
+@bp.get("/health")
+def health_route() -> Response:
+    """Report whether the index is usable and which version is served."""
+    try:
+        index = current_index()
+        index.searcher()
+    except (IndexMissing, IndexUnreadable) as exc:
+        code = "index_missing" if isinstance(exc, IndexMissing) else "index_unreadable"
+        return error_response(503, code, str(exc))
+    manifest = index.manifest
+    response = jsonify(
+        {
+            "status": "ok",
+            "index_version": index.version,
+            "articles": manifest["article_count"],
+            "passages": manifest["passage_count"],
+            "built_at": manifest.get("built_at"),
+        }
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

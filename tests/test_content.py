@@ -1,0 +1,106 @@
+"""Ingest: the scraped article shape becomes passages; comments and keyword lines do not."""
+
+from pathlib import Path
+
+import pytest
+
+from index.content import load_article, load_articles, parse_article
+from index.errors import BadContent
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "content" / "articles" / "restless-leg-syndrome.txt"
+FAQ = Path(__file__).parent / "fixtures" / "articles" / "cast-iron-skillet-care.txt"
+
+
+def test_seed_is_parsed_into_its_sections():
+    article = load_article(SEED)
+    assert article.slug == "restless-leg-syndrome"
+    assert article.title == "Understanding the Reason for Restless Leg Syndrome"
+    assert article.date == "Oct 31, 2023"
+    assert [p.section for p in article.passages] == [
+        "Introduction",
+        "Genetic Predisposition",
+        "Iron Deficiency",
+        "Peripheral Neuropathy",
+        "Pregnancy and Hormonal Changes",
+        "Medications and Substance Use",
+        "Managing Restless Leg Syndrome with Vascular Medicine",
+        "Conclusion",
+    ]
+    managing = article.passages[6]
+    assert managing.text.count("\n\n") == 1  # both of its paragraphs, in order
+    assert (
+        managing.id == "restless-leg-syndrome/managing-restless-leg-syndrome-with-vascular-medicine"
+    )
+
+
+def test_seed_keyword_line_and_comment_are_not_passages():
+    article = load_article(SEED)
+    assert article.keywords == ["reason for restless leg syndrome"]
+    assert len(article.comments) == 1
+    comment = article.comments[0]
+    assert (comment.name, comment.date) == ("Diondrae Collier", "Nov 9, 2023")
+    everything = " ".join(p.text for p in article.passages)
+    assert "Diondrae" not in everything
+    assert "Interesting read" not in everything
+    assert "Nov 9, 2023" not in everything
+
+
+def test_faq_questions_become_their_own_passages():
+    article = load_article(FAQ)
+    faqs = [p for p in article.passages if p.kind == "faq"]
+    assert [p.section for p in faqs] == [
+        "Can I cook tomatoes in cast iron?",
+        "Is cast iron safe for glass cooktops?",
+        "Why is my skillet sticky?",
+    ]
+    assert faqs[1].text.startswith("Yes, but lift the pan")
+    assert "Frequently Asked Questions" not in [p.section for p in article.passages]
+    assert [c.name for c in article.comments] == ["Margaret Oyelaran", "Tom B."]
+    assert article.comments[1].text == "Never knew about baking it upside down. Thanks for sharing."
+    assert article.keywords == ["cast iron skillet care", "seasoning cast iron"]
+
+
+def test_mangled_characters_do_not_break_parsing():
+    text = (
+        "Title \ufffd\U0001f600\n\nJan 2, 2024\n\nPart\u00a0One\n\n"
+        "Body with \u200bzero width and caf\u00e9.\n"
+    )
+    article = parse_article(text, "t")
+    assert article.title == "Title"
+    assert article.passages[0].section == "Part One"
+    assert article.passages[0].text == "Body with zero width and café."
+
+
+def test_text_before_the_first_heading_is_an_intro_passage():
+    article = parse_article("A Title\n\nSome opening text without a heading.\n", "x")
+    assert [(p.kind, p.section, p.id) for p in article.passages] == [
+        ("intro", "A Title", "x/intro")
+    ]
+
+
+def test_duplicate_headings_get_distinct_ids():
+    text = "T\n\nNotes\n\nFirst body text here.\n\nNotes\n\nSecond body text here.\n"
+    ids = [p.id for p in parse_article(text, "t").passages]
+    assert ids == ["t/notes", "t/notes-2"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "empty"),
+        ("\n\n  \n", "empty"),
+        ("Only A Title\n\nOct 1, 2023\n", "no body"),
+        ("Oct 1, 2023\n\nBody text.\n", "title"),
+    ],
+)
+def test_bad_content_is_refused_with_the_file_name(text, message):
+    with pytest.raises(BadContent, match=message) as info:
+        parse_article(text, "bad", source="articles/bad.txt")
+    assert "articles/bad.txt" in str(info.value)
+
+
+def test_non_utf8_file_is_refused_with_its_name(tmp_path):
+    (tmp_path / "latin.txt").write_bytes("Caf\xe9 Title\n\nBody.\n".encode("latin-1"))
+    with pytest.raises(BadContent, match="latin.txt.*UTF-8"):
+        load_articles(tmp_path)
