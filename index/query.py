@@ -8,6 +8,7 @@ so a synonym or a correction never counts twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 
 from whoosh import query as wq
 
@@ -19,6 +20,16 @@ MAX_QUERY_CHARS = 200
 # Bounds that keep the worst query within a few times a normal one's cost.
 MAX_CONCEPTS = 12
 MAX_ALTERNATIVES = 6
+# Unknown words per query sent to the spelling corrector (each scan costs up to tens of ms on a
+# large vocabulary; a query of 30 typos would otherwise cost 30 scans).
+MAX_CORRECTIONS = 3
+# Vocabulary terms read when expanding an unknown prefix ("comp" has hundreds of extensions).
+MAX_PREFIX_SCAN = 1000
+# Postings (summed document frequencies over the searched fields) that candidate retrieval may
+# read: rarest terms first, so a query of many common words cannot walk the whole index
+# (measured at 64k passages: 40x a normal query without it). Commoner terms still count in the
+# rerank.
+MAX_POSTINGS = 20_000
 SEARCH_FIELDS = ("body", "section", "title", "keywords")
 FIELD_BOOSTS = {"body": 1.0, "section": 2.0, "title": 1.5, "keywords": 1.5}
 
@@ -46,6 +57,8 @@ class ParsedQuery:
     concepts: tuple[Concept, ...]
     corrected: str | None
     question: str | None
+    # The terms candidate retrieval searches (within MAX_POSTINGS); None means every term.
+    candidate_terms: frozenset[str] | None = None
 
     @property
     def terms(self) -> set[str]:
@@ -88,7 +101,9 @@ def _prefix_alternatives(index: SearchIndex, term: str) -> list[Phrase]:
     if len(term) < 4:
         return []
     reader = index.searcher().reader()
-    extensions = (t.decode("utf-8") for t in reader.expand_prefix("body", term))
+    extensions = (
+        t.decode("utf-8") for t in islice(reader.expand_prefix("body", term), MAX_PREFIX_SCAN)
+    )
     found = sorted(((reader.doc_frequency("body", t), t) for t in extensions), reverse=True)
     return [(t,) for _, t in found[: MAX_ALTERNATIVES - 1]]
 
@@ -100,13 +115,20 @@ def parse_query(index: SearchIndex, text: str, correct: bool = True) -> ParsedQu
     question = tokens[0] if tokens and tokens[0] in QUESTION_WORDS else None
     surface_words: list[str] = []
     corrected_any = False
+    attempts = 0
     for word in tokens:
         if word in STOP_WORDS or len(word) < 2:
             continue
         term = stem(word)
         if not term:
             continue
-        if correct and not _known(index, term) and not index.synonyms.rules.get((term,)):
+        if (
+            correct
+            and attempts < MAX_CORRECTIONS
+            and not _known(index, term)
+            and not index.synonyms.rules.get((term,))
+        ):
+            attempts += 1
             fix = _correct(index, word)
             if fix:
                 surface_words.append(fix)
@@ -126,14 +148,31 @@ def parse_query(index: SearchIndex, text: str, correct: bool = True) -> ParsedQu
             continue  # a repeated word is one concept
         concepts.append(Concept(surface, tuple(alternatives[:MAX_ALTERNATIVES])))
     corrected = " ".join(surface_words) if corrected_any else None
-    return ParsedQuery(cleaned, tuple(concepts[:MAX_CONCEPTS]), corrected, question)
+    kept = tuple(concepts[:MAX_CONCEPTS])
+    terms = {t for c in kept for t in c.terms}
+    return ParsedQuery(cleaned, kept, corrected, question, _within_postings(index, terms))
+
+
+def _within_postings(index: SearchIndex, terms: set[str]) -> frozenset[str]:
+    """Return the rarest terms whose postings add up to at most MAX_POSTINGS (at least one)."""
+    searcher = index.searcher()
+    costs = sorted((sum(searcher.doc_frequency(f, t) for f in SEARCH_FIELDS), t) for t in terms)
+    chosen: set[str] = set()
+    used = 0
+    for cost, term in costs:
+        if chosen and used + cost > MAX_POSTINGS:
+            break
+        chosen.add(term)
+        used += cost
+    return frozenset(chosen)
 
 
 def whoosh_query(parsed: ParsedQuery) -> wq.Query:
     """Build the candidate query: any term of any concept, in any field, field-boosted."""
+    terms = parsed.terms if parsed.candidate_terms is None else parsed.candidate_terms
     clauses = [
         wq.Term(field, term, boost=FIELD_BOOSTS[field])
-        for term in sorted(parsed.terms)
+        for term in sorted(terms)
         for field in SEARCH_FIELDS
     ]
     return wq.Or(clauses) if clauses else wq.NullQuery
