@@ -20,16 +20,19 @@ MAX_QUERY_CHARS = 200
 # Bounds that keep the worst query within a few times a normal one's cost.
 MAX_CONCEPTS = 12
 MAX_ALTERNATIVES = 6
-# Unknown words per query sent to the spelling corrector (each scan costs up to tens of ms on a
-# large vocabulary; a query of 30 typos would otherwise cost 30 scans).
-MAX_CORRECTIONS = 3
+# Letters per query the spelling corrector may scan for: its work grows with a word's length and
+# each scan costs up to tens of ms on a large vocabulary, so a query of 30 typos would otherwise
+# cost 30 scans. 30 letters is three typical typos; longer "words" are never typos of real ones.
+MAX_CORRECTION_LETTERS = 30
+MAX_CORRECTABLE_CHARS = 20
 # Vocabulary terms read when expanding an unknown prefix ("comp" has hundreds of extensions).
 MAX_PREFIX_SCAN = 1000
 # Postings (summed document frequencies over the searched fields) that candidate retrieval may
 # read: rarest terms first, so a query of many common words cannot walk the whole index
 # (measured at 64k passages: 40x a normal query without it). Commoner terms still count in the
-# rerank.
-MAX_POSTINGS = 20_000
+# rerank. A third of a posting per passage, between these bounds, keeps the ratio to a normal
+# query the same at every index size.
+MIN_POSTINGS, MAX_POSTINGS = 1_000, 20_000
 SEARCH_FIELDS = ("body", "section", "title", "keywords")
 FIELD_BOOSTS = {"body": 1.0, "section": 2.0, "title": 1.5, "keywords": 1.5}
 
@@ -83,10 +86,14 @@ def _known(index: SearchIndex, term: str) -> bool:
     return any(searcher.doc_frequency(f, term) for f in SEARCH_FIELDS)
 
 
+def _correctable(word: str) -> bool:
+    # Short words have too many neighbours ("cake" -> "care"): only longer ones are corrected.
+    return 5 <= len(word) <= MAX_CORRECTABLE_CHARS and word.isalpha()
+
+
 def _correct(index: SearchIndex, word: str) -> str | None:
     """Return the closest vocabulary word for an unknown word, or None."""
-    # Short words have too many neighbours ("cake" -> "care"): only longer ones are corrected.
-    if len(word) < 5 or not word.isalpha():
+    if not _correctable(word):
         return None
     maxdist = 1 if len(word) < 7 else 2
     corrector = index.searcher().corrector("spell")
@@ -115,21 +122,18 @@ def parse_query(index: SearchIndex, text: str, correct: bool = True) -> ParsedQu
     question = tokens[0] if tokens and tokens[0] in QUESTION_WORDS else None
     surface_words: list[str] = []
     corrected_any = False
-    attempts = 0
+    letters_left = MAX_CORRECTION_LETTERS
     for word in tokens:
         if word in STOP_WORDS or len(word) < 2:
             continue
         term = stem(word)
         if not term:
             continue
-        if (
-            correct
-            and attempts < MAX_CORRECTIONS
-            and not _known(index, term)
-            and not index.synonyms.rules.get((term,))
-        ):
-            attempts += 1
-            fix = _correct(index, word)
+        if correct and not _known(index, term) and not index.synonyms.rules.get((term,)):
+            fix = None
+            if _correctable(word) and len(word) <= letters_left:
+                letters_left -= len(word)
+                fix = _correct(index, word)
             if fix:
                 surface_words.append(fix)
                 corrected_any = True
@@ -154,13 +158,14 @@ def parse_query(index: SearchIndex, text: str, correct: bool = True) -> ParsedQu
 
 
 def _within_postings(index: SearchIndex, terms: set[str]) -> frozenset[str]:
-    """Return the rarest terms whose postings add up to at most MAX_POSTINGS (at least one)."""
+    """Return the rarest terms whose postings fit the budget (always at least one term)."""
     searcher = index.searcher()
+    budget = min(MAX_POSTINGS, max(MIN_POSTINGS, index.doc_count // 3))
     costs = sorted((sum(searcher.doc_frequency(f, t) for f in SEARCH_FIELDS), t) for t in terms)
     chosen: set[str] = set()
     used = 0
     for cost, term in costs:
-        if chosen and used + cost > MAX_POSTINGS:
+        if chosen and used + cost > budget:
             break
         chosen.add(term)
         used += cost
