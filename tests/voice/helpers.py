@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-VOICE_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "voice"
+VOICE_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "voice"
 CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem"
 SKILL_ID = "amzn1.ask.skill.8f7c2a51-6d0e-4b8a-9c3f-2e1d4b5a6c70"
 
@@ -105,14 +105,16 @@ class LocalAuthority:
     ) -> SigningChain:
         """Issue a signing certificate and return it with its PEM chain (leaf, intermediate)."""
         now = datetime.now(UTC)
+        start = valid_from or min(now, valid_to or now) - timedelta(days=30)
+        end = valid_to or max(now, start) + timedelta(days=30)
         leaf = (
             x509.CertificateBuilder()
             .subject_name(_name(san))
             .issuer_name(self.intermediate.subject)
             .public_key(self.leaf_key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(valid_from or now - timedelta(days=1))
-            .not_valid_after(valid_to or now + timedelta(days=30))
+            .not_valid_before(start)
+            .not_valid_after(end)
             .add_extension(x509.SubjectAlternativeName([x509.DNSName(san)]), False)
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from xml.etree import ElementTree
 
 import pytest
@@ -10,97 +9,14 @@ import pytest
 from index.build import build_index
 from index.content import load_article
 from index.snippets import sentences
-from service.app import create_app
-from service.voice import alexa as alexa_module
 from service.voice import speech
-from service.voice.alexa_verify import AlexaRequestVerifier
 
-from .conftest import ROOT, make_content
-from .voice_helpers import (
-    CERT_URL,
-    SKILL_ID,
-    CertHost,
-    SigningChain,
-    alexa_body,
-    make_authority,
-    ssml_text,
-)
+from ..conftest import ROOT, make_content
+from .conftest import Alexa, alexa_app
+from .helpers import alexa_body, ssml_text
 
 ARTICLE = load_article(ROOT / "content" / "articles" / "restless-leg-syndrome.txt")
 SECTIONS = {p.section: p.text for p in ARTICLE.passages}
-
-
-@pytest.fixture(scope="module")
-def authority():
-    return make_authority()
-
-
-@pytest.fixture(scope="module")
-def signing(authority) -> SigningChain:
-    return authority.chain()
-
-
-@pytest.fixture()
-def host(signing) -> CertHost:
-    served = CertHost()
-    served.files[CERT_URL] = signing.pem
-    return served
-
-
-def alexa_app(index_dir, authority, host, **config):
-    """An app whose Alexa verifier trusts only the local test root and fetches from host."""
-    settings = {
-        "TESTING": True,
-        "SEARCH_INDEX_DIR": str(index_dir),
-        "ALEXA_VERIFIER": AlexaRequestVerifier([authority.root], host),
-        "ALEXA_SKILL_IDS": (SKILL_ID,),
-        **config,
-    }
-    return create_app(settings)
-
-
-class Alexa:
-    """Posts request bodies the way Alexa does: raw JSON bytes, signed, with the chain URL."""
-
-    def __init__(self, client, chain: SigningChain):
-        self.client, self.chain = client, chain
-
-    def post(self, body, url: str = CERT_URL, signature: str | None = None, chain=None):
-        data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        headers = {
-            "SignatureCertChainUrl": url,
-            "Signature-256": signature or (chain or self.chain).sign(data),
-        }
-        return self.client.post(
-            "/voice/alexa", data=data, headers=headers, content_type="application/json"
-        )
-
-    def ask(self, fixture_name: str, **request_changes) -> dict:
-        response = self.post(alexa_body(fixture_name, **request_changes))
-        assert response.status_code == 200, response.get_data(as_text=True)
-        assert response.headers["Cache-Control"] == "no-store"
-        body = response.get_json()
-        assert body["version"] == "1.0"
-        return body
-
-
-@pytest.fixture()
-def alexa(index_dir, authority, host, signing) -> Alexa:
-    return Alexa(alexa_app(index_dir, authority, host).test_client(), signing)
-
-
-@pytest.fixture()
-def searches(monkeypatch) -> list:
-    """Record every question that reaches the search core."""
-    calls: list = []
-    real = alexa_module.look_up
-
-    def spy(question):
-        calls.append(question)
-        return real(question)
-
-    monkeypatch.setattr(alexa_module, "look_up", spy)
-    return calls
 
 
 def paragraphs(ssml: str) -> list[str]:
