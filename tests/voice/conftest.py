@@ -7,8 +7,7 @@ import json
 import pytest
 
 from service.app import create_app
-from service.voice import alexa as alexa_module
-from service.voice import dialogflow as dialogflow_module
+from service.voice import lookup as lookup_module
 from service.voice.alexa_verify import AlexaRequestVerifier
 
 from .helpers import CERT_URL, SKILL_ID, CertHost, SigningChain, alexa_body, make_authority
@@ -83,12 +82,11 @@ def alexa(index_dir, authority, host, signing) -> Alexa:
 def searches(monkeypatch) -> list:
     """Record every question that reaches the search core from either voice route."""
     calls: list = []
-    real = alexa_module.look_up
+    real = lookup_module.rank
 
-    def spy(question):
-        calls.append(question)
-        return real(question)
+    def spy(index, parsed, *args, **kwargs):
+        calls.append(parsed.text)
+        return real(index, parsed, *args, **kwargs)
 
-    monkeypatch.setattr(alexa_module, "look_up", spy)
-    monkeypatch.setattr(dialogflow_module, "look_up", spy)
+    monkeypatch.setattr(lookup_module, "rank", spy)
     return calls

@@ -13,13 +13,14 @@ from .conftest import Alexa, alexa_app
 from .helpers import CERT_URL, alexa_body, make_authority, ssml_text
 
 
-def refused(response, status: int, code: str) -> None:
-    """Assert a JSON error with no speech in it."""
+def refused(response, status: int, code: str) -> str:
+    """Assert a JSON error with no speech in it; return its message."""
     assert response.status_code == status, response.get_data(as_text=True)
     body = response.get_json()
     assert set(body) == {"error"}
     assert body["error"]["code"] == code
     assert body["error"]["message"]
+    return body["error"]["message"]
 
 
 def test_a_valid_signed_request_is_answered(alexa, searches):
@@ -121,10 +122,10 @@ def test_a_refused_url_says_why():
 @pytest.mark.parametrize(
     ("chain_args", "why"),
     [
-        ({"valid_to": datetime.now(UTC) - timedelta(days=1)}, "expired"),
-        ({"valid_from": datetime.now(UTC) + timedelta(days=1)}, "not yet valid"),
-        ({"san": "echo-api.example.com"}, "wrong subject alternative name"),
-        ({"san": "amazon.com"}, "parent domain"),
+        ({"valid_to": datetime.now(UTC) - timedelta(days=1)}, "not valid now"),
+        ({"valid_from": datetime.now(UTC) + timedelta(days=1)}, "not valid now"),
+        ({"san": "echo-api.example.com"}, "not issued to echo-api.amazon.com"),
+        ({"san": "amazon.com"}, "not issued to echo-api.amazon.com"),
     ],
 )
 def test_a_certificate_that_is_not_alexas_now_is_refused(
@@ -138,17 +139,17 @@ def test_a_certificate_that_is_not_alexas_now_is_refused(
     bad = authority.chain(**chain_args)
     url = "https://s3.amazonaws.com/echo.api/other.pem"
     host.files[url] = bad.pem
-    refused(alexa.post(alexa_body("alexa-search.json"), url=url, chain=bad), 400, "bad_certificate")
-    assert searches == [], why
+    response = alexa.post(alexa_body("alexa-search.json"), url=url, chain=bad)
+    assert why in refused(response, 400, "bad_certificate")
+    assert searches == []
 
 
 def test_a_chain_to_an_untrusted_root_is_refused(alexa, host, searches):
     stranger = make_authority("Someone Else's Root").chain()
     url = "https://s3.amazonaws.com/echo.api/stranger.pem"
     host.files[url] = stranger.pem
-    refused(
-        alexa.post(alexa_body("alexa-search.json"), url=url, chain=stranger), 400, "bad_certificate"
-    )
+    response = alexa.post(alexa_body("alexa-search.json"), url=url, chain=stranger)
+    assert "does not chain to a trusted root" in refused(response, 400, "bad_certificate")
     assert searches == []
 
 
