@@ -155,34 +155,36 @@ def _score(
     matched: set[str] = set()
     for concept, idf in zip(parsed.concepts, idfs, strict=True):
         total_weight += idf
-        best_body = 0.0
-        in_heading = in_topic = in_definition = False
-        topic_spread = in_headings = 0.0
+        body_credit = heading_credit = topic_spread = 0.0
+        found = in_topic = in_definition = False
         for alt in concept.alternatives:
-            if _phrase_in(alt, tf):
-                f = min(tf[t] for t in alt)
-                best_body = max(best_body, f * (K1 + 1) / (f + norm))
-                matched.update(alt)
-            if _phrase_in(alt, heading):
-                in_heading = True
-                matched.update(alt)
+            alt_spread = 0.0
             if _phrase_in(alt, topic):
                 in_topic = True
-                topic_spread = max(topic_spread, max(spread.get(t, 1.0) for t in alt))
-                in_headings = max(in_headings, max(heading_spread.get(t, 1.0) for t in alt))
+                alt_spread = max(spread.get(t, 1.0) for t in alt)
+                topic_spread = max(topic_spread, alt_spread)
+            damp = ranking.topic and _phrase_in(alt, topic)
+            if _phrase_in(alt, tf):
+                f = min(tf[t] for t in alt)
+                bm25 = f * (K1 + 1) / (f + norm)
+                body_credit = max(body_credit, bm25 * (TOPIC_DAMPING if damp else 1.0))
+                matched.update(alt)
+                found = True
+            if _phrase_in(alt, heading):
+                credit = heading_weight
+                if damp:
+                    # A heading that repeats the article's topic says little about its section,
+                    # and an FAQ question is matched by what it asks, not by the subject.
+                    headings_with = max(heading_spread.get(t, 1.0) for t in alt)
+                    credit = HEADING_WEIGHT * (1.0 - max(headings_with, alt_spread))
+                heading_credit = max(heading_credit, credit)
+                matched.update(alt)
+                found = True
             in_definition = in_definition or _phrase_in(alt, defined)
-        heading_credit = heading_weight if in_heading else 0.0
-        body_credit = best_body
-        if ranking.topic and in_topic:
-            body_credit *= TOPIC_DAMPING
-            # A heading that repeats the article's topic says little about its section, and an
-            # FAQ question is matched by what it asks, not by the article's subject.
-            heading_credit = (HEADING_WEIGHT if in_heading else 0.0) * (1.0 - in_headings)
-        local = best_body + heading_credit
         score += idf * (body_credit + heading_credit + (ARTICLE_WEIGHT if in_topic else 0.0))
         if in_topic:
             topic_weight += idf * topic_spread
-        if local:
+        if found:
             covered += idf * concept.trust
         elif in_topic:
             covered += idf * concept.trust * TITLE_ONLY_CREDIT
