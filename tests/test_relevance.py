@@ -9,7 +9,10 @@ JUDGMENTS = json.loads((Path(__file__).parent / "fixtures" / "dev-queries.json")
 
 
 @pytest.mark.parametrize("case", JUDGMENTS["queries"], ids=lambda c: c["q"])
-def test_dev_query(client, case):
+@pytest.mark.parametrize("which", ["seed only", "with other articles"])
+def test_dev_query(client, multi_client, which, case):
+    if which == "with other articles":
+        client = multi_client  # other subjects in the index must not change the seed's answers
     body = client.get("/search", query_string={"q": case["q"]}).get_json()
     answer = client.get("/answer", query_string={"q": case["q"]}).get_json()["answer"]
     if case.get("none"):
