@@ -25,7 +25,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.utils import CryptographyDeprecationWarning
@@ -141,7 +141,7 @@ class AlexaRequestVerifier:
         return self._store
 
     def chain(self, url: str) -> list[x509.Certificate]:
-        """Return the certificate chain at url, fetched once and then cached."""
+        """Return the certificate chain at url: from the cache, or fetched (not yet cached)."""
         with self._lock:
             if url in self._cache:
                 self._cache.move_to_end(url)
@@ -153,16 +153,19 @@ class AlexaRequestVerifier:
                 "bad_certificate", "the certificate chain could not be fetched"
             ) from exc
         try:
-            certs = x509.load_pem_x509_certificates(data)
+            return x509.load_pem_x509_certificates(data)
         except ValueError as exc:
             raise VerificationFailed(
                 "bad_certificate", "the certificate chain is unreadable"
             ) from exc
+
+    def _remember(self, url: str, certs: list[x509.Certificate]) -> None:
+        # Only chains that validated are kept, so junk URLs cannot push Amazon's chain out.
         with self._lock:
             self._cache[url] = certs
+            self._cache.move_to_end(url)
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
-        return certs
 
     def verify(self, headers: Mapping[str, str], body: bytes, now: datetime | None = None) -> None:
         """Raise VerificationFailed unless body was signed by Alexa's current certificate."""
@@ -175,7 +178,8 @@ class AlexaRequestVerifier:
             )
         check_cert_url(url)
         now = now or datetime.now(UTC)
-        leaf, *intermediates = self.chain(url)
+        certs = self.chain(url)
+        leaf, *intermediates = certs
         if not leaf.not_valid_before_utc <= now <= leaf.not_valid_after_utc:
             raise VerificationFailed("bad_certificate", "the signing certificate is not valid now")
         if SIGNING_DOMAIN not in _dns_names(leaf):
@@ -190,17 +194,18 @@ class AlexaRequestVerifier:
         )
         try:
             verifier.verify(leaf, intermediates)
-        except VerificationError as exc:
+        except (VerificationError, ValueError) as exc:
             raise VerificationFailed(
                 "bad_certificate", "the signing certificate does not chain to a trusted root"
             ) from exc
+        self._remember(url, certs)
         _check_signature(leaf, signature, body)
 
 
 def _dns_names(cert: x509.Certificate) -> list[str]:
     try:
         names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-    except x509.ExtensionNotFound:
+    except (x509.ExtensionNotFound, ValueError):  # absent, or malformed extensions
         return []
     return names.get_values_for_type(x509.DNSName)
 
@@ -210,7 +215,10 @@ def _check_signature(cert: x509.Certificate, signature: str, body: bytes) -> Non
         raw = base64.b64decode(signature, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise VerificationFailed("bad_signature", "the signature is not base64") from exc
-    key = cert.public_key()
+    try:
+        key = cert.public_key()
+    except (ValueError, UnsupportedAlgorithm) as exc:
+        raise VerificationFailed("bad_certificate", "the signing key is unreadable") from exc
     if not isinstance(key, rsa.RSAPublicKey):
         raise VerificationFailed("bad_certificate", "the signing certificate has no RSA key")
     try:

@@ -244,9 +244,10 @@ def test_checks_cannot_be_turned_off_in_a_deployed_stage(
     assert searches == []
 
 
-def test_the_default_settings_check_signatures(index_dir):
+def test_the_default_settings_check_signatures(index_dir, monkeypatch):
     from service.config import load_config
 
+    monkeypatch.delenv("ALEXA_VERIFY_SIGNATURES", raising=False)
     config = load_config()
     assert config["ALEXA_VERIFY_SIGNATURES"] is True
     app = alexa_app(index_dir, make_authority(), lambda url: b"")
@@ -290,3 +291,17 @@ def test_only_post_is_allowed(alexa):
 def test_header_names_are_matched_whatever_their_case():
     assert header({"signaturecertchainurl": "u"}, "SignatureCertChainUrl") == "u"
     assert header({"SIGNATURE-256": "s"}, "Signature-256") == "s"
+
+
+def test_chains_that_fail_are_not_cached(alexa, host):
+    stranger = make_authority("Untrusted Root").chain()
+    url = "https://s3.amazonaws.com/echo.api/stranger.pem"
+    host.files[url] = stranger.pem
+    for _ in range(2):
+        response = alexa.post(alexa_body("alexa-launch.json"), url=url, chain=stranger)
+        assert response.status_code == 400
+    assert host.fetches == [url, url]
+    # Amazon's chain still works, fetched once.
+    assert alexa.post(alexa_body("alexa-launch.json")).status_code == 200
+    assert alexa.post(alexa_body("alexa-launch.json")).status_code == 200
+    assert host.fetches == [url, url, CERT_URL]
