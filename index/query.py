@@ -27,7 +27,7 @@ MAX_ALTERNATIVES = 6
 MAX_CORRECTION_LETTERS = 30
 MAX_CORRECTABLE_CHARS = 20
 # Vocabulary terms read when expanding an unknown prefix ("comp" has hundreds of extensions).
-MAX_PREFIX_SCAN = 1000
+MAX_PREFIX_SCAN = 200
 # Postings (summed document frequencies over the searched fields) that candidate retrieval may
 # read: rarest terms first, so a query of many common words cannot walk the whole index
 # (measured at 64k passages: 40x a normal query without it). Commoner terms still count in the
@@ -170,19 +170,47 @@ def _doc_ids(index: SearchIndex, terms: list[str]) -> set[int]:
     return ids
 
 
-def _fits_context(index: SearchIndex, candidate: str, context: list[str]) -> bool:
-    """Return True when the candidate occurs in a passage with another word of the query."""
-    if not context:
-        return True
-    return bool(_doc_ids(index, [candidate]) & _doc_ids(index, context))
+class _ContextCheck:
+    """Tell whether a candidate occurs in a passage with another word of the query.
+
+    Postings reads are bounded like candidate retrieval's: the context's rarest words are read
+    once; a candidate too common to read occurs with nearly everything and fits; once the budget
+    is spent no further candidate fits.
+    """
+
+    def __init__(self, index: SearchIndex, context: list[str]):
+        self.index, self.context = index, context
+        self.budget = self.left = _postings_budget(index)
+        self.context_ids: set[int] | None = None
+
+    def fits(self, candidate: str) -> bool:
+        """Return True when candidate co-occurs with the context (or cannot be checked cheaply)."""
+        if not self.context:
+            return True
+        cost = _postings(self.index, candidate)
+        if cost > self.budget:
+            return True
+        if cost > self.left:
+            return False
+        self.left -= cost
+        if self.context_ids is None:
+            rarest = _within_postings(self.index, set(self.context))
+            self.context_ids = _doc_ids(self.index, sorted(rarest))
+        return bool(_doc_ids(self.index, [candidate]) & self.context_ids)
+
+
+_UNSEEN = object()
 
 
 def _correct(index: SearchIndex, word: str, context: list[str]) -> tuple[str, int] | None:
     """Return the correction of word in this context, remembered per opened index."""
     key = ("correct", word, tuple(sorted(context)))
-    if key not in index.memo:
-        index.remember(key, _find_correction(index, word, context))
-    return index.memo[key]
+    # One read of the shared memo: another thread may clear it between a check and a second read.
+    found = index.memo.get(key, _UNSEEN)
+    if found is _UNSEEN:
+        found = _find_correction(index, word, context)
+        index.remember(key, found)
+    return found
 
 
 def _correctable(word: str) -> bool:
@@ -198,6 +226,7 @@ def _find_correction(index: SearchIndex, word: str, context: list[str]) -> tuple
     if not _correctable(word):
         return None
     corrector = index.searcher().corrector("spell")
+    context_check = _ContextCheck(index, context)
     for distance in (1, 2):
         for candidate in corrector.suggest(word, limit=5, maxdist=distance, prefix=1):
             # Short words have many neighbours ("cake" -> "care"): only swapped letters count.
@@ -205,7 +234,7 @@ def _find_correction(index: SearchIndex, word: str, context: list[str]) -> tuple
                 continue
             term = stem(candidate)
             if candidate != word and term and _known(index, term):
-                if _fits_context(index, term, context):
+                if context_check.fits(term):
                     return candidate, distance
     # An unfinished or misspelt ending ("overwaterd", "cactus"): the longest known stem of it.
     for cut in (1, 2):
@@ -215,10 +244,10 @@ def _find_correction(index: SearchIndex, word: str, context: list[str]) -> tuple
         prefixed = index.searcher().reader().expand_prefix("spell", head)
         extensions = [t.decode("utf-8") for t in islice(prefixed, MAX_PREFIX_SCAN)]
         extensions = [w for w in extensions if w != word and _known(index, stem(w))]
-        if extensions:
-            best = max(extensions, key=lambda w: (_fits_context(index, stem(w), context), -len(w)))
-            if _fits_context(index, stem(best), context):
-                return best, 2
+        # The shortest extension that fits the context (ties: the first in vocabulary order).
+        for extension in sorted(extensions, key=len):
+            if context_check.fits(stem(extension)):
+                return extension, 2
     return None
 
 
@@ -310,11 +339,20 @@ def parse_query(
     )
 
 
+def _postings_budget(index: SearchIndex) -> int:
+    return min(MAX_POSTINGS, max(MIN_POSTINGS, index.doc_count // 3))
+
+
+def _postings(index: SearchIndex, term: str) -> int:
+    """Return how many postings term has over the searched fields."""
+    searcher = index.searcher()
+    return sum(searcher.doc_frequency(f, term) for f in SEARCH_FIELDS)
+
+
 def _within_postings(index: SearchIndex, terms: set[str]) -> frozenset[str]:
     """Return the rarest terms whose postings fit the budget (always at least one term)."""
-    searcher = index.searcher()
-    budget = min(MAX_POSTINGS, max(MIN_POSTINGS, index.doc_count // 3))
-    costs = sorted((sum(searcher.doc_frequency(f, t) for f in SEARCH_FIELDS), t) for t in terms)
+    budget = _postings_budget(index)
+    costs = sorted((_postings(index, t), t) for t in terms)
     chosen: set[str] = set()
     used = 0
     for cost, term in costs:

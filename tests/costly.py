@@ -93,17 +93,21 @@ def _typo(word: str, rng: random.Random) -> str:
 
 
 def normal_queries(vocab: list[str], count: int = 30, seed: int = 3) -> list[str]:
-    """Return queries like real ones: 2 to 4 distinct words, as frequent as in the content."""
+    """Return queries like real ones: 2 to 4 distinct words, as frequent as in the content;
+    every third one has a typo in its longest word."""
     rng = random.Random(seed)
     weights = [1.0 / (rank + 1) for rank in range(len(vocab))]
     queries = []
-    for _ in range(count):
+    for number in range(count):
         size = rng.randint(2, 4)
         words: list[str] = []
         while len(words) < size:
             word = rng.choices(vocab, weights)[0]
             if word not in words:
                 words.append(word)
+        if number % 3 == 2:
+            longest = max(range(size), key=lambda i: len(words[i]))
+            words[longest] = _typo(words[longest], rng)
         queries.append(" ".join(words))
     return queries
 
