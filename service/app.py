@@ -12,6 +12,7 @@ from .config import load_config
 from .errors import register_error_handlers
 from .openapi import bp as openapi_bp
 from .search_api import bp as search_bp
+from .security import register_security
 from .voice import alexa, dialogflow
 
 
@@ -22,6 +23,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     app.extensions["search_index"] = IndexProvider(app.config["SEARCH_INDEX_DIR"])
     register_error_handlers(app)
+    register_security(app)
     app.register_blueprint(search_bp)
     app.register_blueprint(openapi_bp)
     app.register_blueprint(alexa.bp)
@@ -29,7 +31,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
         if request.method == "GET" and response.status_code == 200:
             response.headers.setdefault(
                 "Cache-Control",

@@ -62,3 +62,12 @@ def client(app):
 def multi_client(multi_index_dir: Path):
     """A test client over the multi-article index."""
     return create_app({"TESTING": True, "SEARCH_INDEX_DIR": str(multi_index_dir)}).test_client()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Print how many requests the fuzzers generated (.ci/run checks CI sends >= 10,000)."""
+    from .invariants import GENERATED
+
+    if GENERATED:
+        parts = ", ".join(f"{name} {count}" for name, count in sorted(GENERATED.items()))
+        terminalreporter.write_line(f"fuzz: {sum(GENERATED.values())} generated requests ({parts})")
