@@ -10,8 +10,9 @@ _Q = {
     "name": "q",
     "in": "query",
     "required": True,
-    "description": "What the user typed: plain words (query syntax is treated as text).",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+    "description": "What the user typed: plain words (query syntax is treated as text); at "
+    "most 200 characters once spaces are collapsed, 800 as sent.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 800},
 }
 _ERROR_REF = {"$ref": "#/components/responses/Error"}
 

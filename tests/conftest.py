@@ -46,6 +46,34 @@ def multi_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+FUZZ_SECRET = "fuzz-webhook-secret"
+
+
+@pytest.fixture(scope="session")
+def fuzz_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every article plus one full of markup, entities and quotes (as scraped) for the fuzzers."""
+    content = make_content(
+        tmp_path_factory.mktemp("fuzz") / "content",
+        *(p.name for p in (FIXTURES / "articles").glob("*.txt")),
+    )
+    shutil.copy(FIXTURES / "hostile" / "markup-in-content.txt", content / "articles")
+    out = tmp_path_factory.mktemp("fuzz-index")
+    build_index(content, out)
+    return out
+
+
+def fuzz_app(index: Path):
+    """A production-like app (not TESTING) with the voice checks relaxed so hostile bodies
+    reach the search: Alexa signatures off (local mode), a Dialogflow secret set."""
+    return create_app(
+        {
+            "SEARCH_INDEX_DIR": str(index),
+            "ALEXA_VERIFY_SIGNATURES": False,
+            "DIALOGFLOW_WEBHOOK_SECRET": FUZZ_SECRET,
+        }
+    )
+
+
 @pytest.fixture()
 def app(index_dir: Path):
     """The app serving the project's content."""

@@ -127,10 +127,18 @@ def _walk(node: object, key: str = "") -> None:
             raise InvariantError(f"markup in plain text {key}={node!r}")
 
 
-def check_response(status: int, headers, body: bytes) -> object:
+def check_response(status: int, headers, body: bytes, method: str = "GET") -> object:
     """Raise InvariantError when a response breaks an invariant; return its parsed JSON."""
     if status >= 500:
         raise InvariantError(f"server error {status}: {body[:300]!r}")
+    missing = [name for name in SECURITY_HEADERS if name not in headers]
+    if missing:
+        raise InvariantError(f"{status} response without {missing}")
+    if method.upper() in ("OPTIONS", "HEAD") and status < 400:
+        # An allowed-methods or CORS preflight answer, and HEAD, carry no body.
+        if body:
+            raise InvariantError(f"{method} answered with a body: {body[:200]!r}")
+        return None
     content_type = headers.get("Content-Type", "")
     if not content_type.startswith("application/json"):
         raise InvariantError(f"{status} with Content-Type {content_type!r}: {body[:200]!r}")
@@ -155,9 +163,6 @@ def check_response(status: int, headers, body: bytes) -> object:
     elif status < 200 or status >= 300:
         raise InvariantError(f"unexpected status {status}")
     _walk(data)
-    missing = [name for name in SECURITY_HEADERS if name not in headers]
-    if missing:
-        raise InvariantError(f"{status} response without {missing}")
     return data
 
 

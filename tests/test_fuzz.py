@@ -7,18 +7,13 @@ must satisfy tests/invariants.py and be documented (status and body schema) in t
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.build import build_index
-from service.app import create_app
 from service.openapi import SPEC
 
-from .conftest import FIXTURES, make_content
+from .conftest import FUZZ_SECRET, fuzz_app
 from .invariants import check_documented, check_response, count_requests
 from .strategies import (
     CONTENT_WORDS,
@@ -30,7 +25,6 @@ from .strategies import (
     request_body,
 )
 
-SECRET = "fuzz-webhook-secret"
 OPERATIONS = [(path, method) for path, item in SPEC["paths"].items() for method in item]
 FUZZ_SETTINGS = {
     "deadline": None,
@@ -40,29 +34,9 @@ FUZZ_SETTINGS = {
 
 
 @pytest.fixture(scope="module")
-def fuzz_index(tmp_path_factory) -> Path:
-    """Every article plus one whose text is full of markup, entities and quotes, as scraped."""
-    content = make_content(
-        tmp_path_factory.mktemp("fuzz") / "content",
-        *(p.name for p in (FIXTURES / "articles").glob("*.txt")),
-    )
-    shutil.copy(FIXTURES / "hostile" / "markup-in-content.txt", content / "articles")
-    out = tmp_path_factory.mktemp("fuzz-index")
-    build_index(content, out)
-    return out
-
-
-@pytest.fixture(scope="module")
 def fuzz_client(fuzz_index):
-    """A production-like app (not TESTING), voice checks relaxed so hostile bodies reach the
-    search: Alexa signatures off (local mode), a webhook secret set."""
-    app = create_app(
-        {
-            "SEARCH_INDEX_DIR": str(fuzz_index),
-            "ALEXA_VERIFY_SIGNATURES": False,
-            "DIALOGFLOW_WEBHOOK_SECRET": SECRET,
-        }
-    )
+    """The fuzz app (tests/conftest.py) behind a test client, its requests counted."""
+    app = fuzz_app(fuzz_index)
     count_requests(app, "hypothesis")
     return app.test_client()
 
@@ -79,7 +53,7 @@ def _headers(draw: st.DrawFn, operation: dict) -> dict[str, str]:
     headers: dict[str, str] = {}
     if operation.get("security"):
         headers["Authorization"] = draw(
-            st.sampled_from([f"Bearer {SECRET}"] * 6 + ["Bearer wrong", "Basic !!", ""])
+            st.sampled_from([f"Bearer {FUZZ_SECRET}"] * 6 + ["Bearer wrong", "Basic !!", ""])
         )
     for param in operation.get("parameters", []):
         if param.get("in") == "header" and draw(st.booleans()):
