@@ -266,3 +266,56 @@ def recorded_envelope(draw: st.DrawFn, route: str) -> bytes | None:
     for path in chosen:
         _set(body, path, draw(query_text))
     return json.dumps(body, ensure_ascii=draw(st.booleans())).encode()
+
+
+def hostile_requests(
+    spec: dict, count: int, seed: int = 1, authorization: str = ""
+) -> list[tuple[str, str, bytes | None, dict[str, str]]]:
+    """Return count (method, path?query, body, headers) hostile requests over every operation of
+    spec, drawn without Hypothesis (for bursts against a real server); operations that need
+    credentials get authorization most of the time."""
+    from urllib.parse import urlencode
+
+    rng = random.Random(seed)
+    pieces = [*CONTENT_WORDS, *WHOOSH_SYNTAX, *MARKUP, *ODD_CHARS]
+
+    def text() -> str:
+        kind = rng.randrange(5)
+        if kind == 0:
+            unit = rng.choice(["a", "iron ", "\ufdfa", " ", "*", "é"])
+            return unit * rng.choice(EDGE_LENGTHS)
+        if kind == 1:
+            return "".join(chr(rng.randrange(1, 0x2FFFF)) for _ in range(rng.randrange(30)))
+        return rng.choice([" ", ""]).join(rng.choices(pieces, k=rng.randrange(1, 12)))
+
+    def number() -> str:
+        return rng.choice([str(rng.randrange(-(10**9), 10**9)), "1.5", "٣", "５", "", "NaN"])
+
+    operations = [(p, m, op) for p, item in spec["paths"].items() for m, op in item.items()]
+    out = []
+    for _ in range(count):
+        path, method, operation = rng.choice(operations)
+        pairs = []
+        for param in operation.get("parameters", []):
+            if param.get("in") == "query":
+                for _ in range(rng.choice([0, 1, 1, 1, 2])):
+                    kind = param.get("schema", {}).get("type")
+                    pairs.append((param["name"], number() if kind == "integer" else text()))
+        query = urlencode([(k, v.encode("utf-8", "surrogatepass")) for k, v in pairs])
+        body = None
+        headers: dict[str, str] = {}
+        if operation.get("security") and rng.random() < 0.8:
+            headers["Authorization"] = authorization
+        if "requestBody" in operation:
+            fixtures = sorted(VOICE_FIXTURES.glob(f"{path.rstrip('/').rsplit('/', 1)[-1]}-*.json"))
+            if fixtures and rng.random() < 0.7:
+                envelope = json.loads(rng.choice(fixtures).read_text())
+                for leaf in _leaves(envelope):
+                    if leaf and leaf[-1] in SPOKEN_KEYS:
+                        _set(envelope, leaf, text())
+                body = json.dumps(envelope).encode()
+            else:
+                body = rng.choice([b"", b"{", b"[]", b"\xff\xfe", b"[" * 5000, b'{"a":1}'])
+            headers["Content-Type"] = "application/json"
+        out.append((method.upper(), f"{path}?{query}" if query else path, body, headers))
+    return out
