@@ -163,6 +163,8 @@ def write_index(
     started = time.perf_counter()
     output_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".build-", dir=output_dir))
+    # mkdtemp makes the folder private; the service may read it as another user (Lambda's).
+    staging.chmod(0o755)
     try:
         ix = whoosh_index.create_in(str(staging), make_schema())
         writer = ix.writer(limitmb=256)
@@ -192,6 +194,7 @@ def write_index(
         }
         for path in extra_files:
             shutil.copyfile(path, staging / path.name)
+        manifest["files"] = index_files(staging)
         (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1, sort_keys=True))
         final = output_dir / f"v-{version}"
         if final.exists():
@@ -205,6 +208,19 @@ def write_index(
         raise
     _prune(output_dir, keep=final.name)
     return BuildResult(final, manifest)
+
+
+def index_files(folder: Path) -> dict[str, dict]:
+    """Return the size and SHA-256 of every file a reader needs, for checks at open."""
+    files = {}
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.name != MANIFEST_FILE and not path.name.endswith("LOCK"):
+            digest = hashlib.sha256()
+            with path.open("rb") as data:
+                while chunk := data.read(1 << 20):
+                    digest.update(chunk)
+            files[path.name] = {"bytes": path.stat().st_size, "sha256": digest.hexdigest()}
+    return files
 
 
 def _point_current(output_dir: Path, name: str) -> None:

@@ -21,10 +21,11 @@ MAX_QUERY_CHARS = 200
 # Bounds that keep the worst query within a few times a normal one's cost.
 MAX_CONCEPTS = 12
 MAX_ALTERNATIVES = 6
-# Letters per query the spelling corrector may scan for: its work grows with a word's length and
-# each scan costs up to tens of ms on a large vocabulary, so a query of 30 typos would otherwise
-# cost 30 scans. 30 letters is three typical typos; longer "words" are never typos of real ones.
+# Words, and letters, per query the spelling corrector may scan for: each scan costs about a
+# normal query (tens of ms on a large vocabulary) and grows with the word's length, so a query
+# of 30 typos would otherwise cost 30 scans. Longer "words" are never typos of real ones.
 MAX_CORRECTION_LETTERS = 30
+MAX_CORRECTIONS = 3
 MAX_CORRECTABLE_CHARS = 20
 # Vocabulary terms read when expanding an unknown prefix ("comp" has hundreds of extensions).
 MAX_PREFIX_SCAN = 200
@@ -287,15 +288,15 @@ def parse_query(
         if w not in STOP_WORDS and len(w) > 1 and not (i in quantifiers and w in _QUANTIFIERS)
     ]
     known = [t for t in map(stem, content_words) if t and _known(index, t)]
-    letters_left = MAX_CORRECTION_LETTERS
+    letters_left, corrections_left = MAX_CORRECTION_LETTERS, MAX_CORRECTIONS
     for word in content_words:
         term = stem(word)
         if not term:
             continue
         if correct and not _known(index, term) and not synonym_map.rules.get((term,)):
             fix = None
-            if _correctable(word) and len(word) <= letters_left:
-                letters_left -= len(word)
+            if _correctable(word) and len(word) <= letters_left and corrections_left:
+                letters_left, corrections_left = letters_left - len(word), corrections_left - 1
                 fix = _correct(index, word, known)
             if fix:
                 surface_words.append(fix[0])

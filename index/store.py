@@ -7,6 +7,7 @@ CURRENT at a new version, so a long-running server picks up new content after th
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -18,7 +19,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
 from .build import CURRENT_FILE, MANIFEST_FILE
-from .errors import IndexMissing, IndexUnreadable
+from .errors import IndexMissing, IndexUnreadable, SearchError
 from .schema import SCHEMA_VERSION
 from .synonyms import EMPTY, SynonymMap, load_synonyms
 
@@ -56,6 +57,7 @@ class SearchIndex:
                 f"{path}: built with schema version {self.manifest.get('schema_version')}, "
                 f"this code reads version {SCHEMA_VERSION}; rebuild the index"
             )
+        self._check_files()
         try:
             # readonly: Lambda's file system is read-only, and reading never needs a lock.
             self._ix = FileStorage(str(path), readonly=True).open_index()
@@ -91,12 +93,48 @@ class SearchIndex:
         self._lock = threading.Lock()
         # Results of pure, costly look-ups (spelling corrections) for this index version.
         self.memo: dict = {}
+        # None: files not checksummed yet; "": all match; else what is wrong (see verify()).
+        self._verified: str | None = None
 
     def remember(self, key: object, value: object) -> None:
         """Store a look-up result, forgetting everything once MEMO_LIMIT entries are held."""
         if len(self.memo) >= MEMO_LIMIT:
             self.memo.clear()
         self.memo[key] = value
+
+    def _check_files(self) -> None:
+        """Raise IndexUnreadable when a file the build listed is missing or has another size."""
+        for name, expected in self.manifest.get("files", {}).items():
+            try:
+                size = (self.path / name).stat().st_size
+            except OSError as exc:
+                raise IndexUnreadable(
+                    f"{self.path}: {name} is missing ({exc.strerror}); rebuild the index"
+                ) from exc
+            if size != expected["bytes"]:
+                raise IndexUnreadable(
+                    f"{self.path}: {name} has {size} bytes, the build wrote {expected['bytes']} "
+                    "(truncated or replaced); rebuild the index"
+                )
+
+    def verify(self) -> None:
+        """Raise IndexUnreadable unless every file matches the build's SHA-256 (checked once)."""
+        if self._verified is None:
+            self._verified = ""
+            for name, expected in self.manifest.get("files", {}).items():
+                digest = hashlib.sha256()
+                try:
+                    with (self.path / name).open("rb") as data:
+                        while chunk := data.read(1 << 20):
+                            digest.update(chunk)
+                except OSError as exc:
+                    self._verified = f"{name} cannot be read ({exc.strerror})"
+                    break
+                if digest.hexdigest() != expected["sha256"]:
+                    self._verified = f"{name} is damaged (its checksum changed since the build)"
+                    break
+        if self._verified:
+            raise IndexUnreadable(f"{self.path}: {self._verified}; rebuild the index")
 
     def searcher(self) -> Searcher:
         """Return this thread's searcher, opening it on first use."""
@@ -149,6 +187,8 @@ class IndexProvider:
         self._current: SearchIndex | None = None
         self._stamp: tuple[int, int] | None = None
         self._lock = threading.Lock()
+        # Why the version CURRENT points at could not be opened while an older one is served.
+        self.problem: SearchError | None = None
 
     def _read_stamp(self) -> tuple[int, int] | None:
         try:
@@ -166,8 +206,16 @@ class IndexProvider:
         with self._lock:
             if self._current is not None and stamp == self._stamp:
                 return self._current
-            opened = SearchIndex(resolve_version_dir(self.root))
+            try:
+                opened = SearchIndex(resolve_version_dir(self.root))
+            except (IndexMissing, IndexUnreadable) as exc:
+                if self._current is None:
+                    raise
+                # Keep answering from the last good version (its files are open); /health
+                # reports the problem until CURRENT points at a version that opens.
+                self.problem, self._stamp = exc, stamp
+                return self._current
             # The old version is not closed here: requests still running on it finish with their
             # own searchers, and its files stay because the build keeps the previous version.
-            self._current, self._stamp = opened, stamp
+            self._current, self._stamp, self.problem = opened, stamp, None
         return opened

@@ -120,10 +120,13 @@ def costly_queries(vocab: list[str], seed: int = 5) -> dict[str, str]:
     return {
         "many common words": _fill(common),
         "many typos": _fill([_typo(w, rng) for w in long_common] * 3),
-        "many long unknown words": _fill(["".join(rng.sample(w * 4, 20)) for w in common]),
+        "many long unknown words": _fill(["".join(rng.sample((w * 20)[:40], 20)) for w in common]),
         "many prefixes": _fill([w[:4] + "q" for w in common]),
         "prefixes and typos": _fill(
             [w[:4] if i % 2 else _typo(w, rng) for i, w in enumerate(common)]
+        ),
+        "common words and three typos": _fill(
+            [w for pair in zip(common, [_typo(w, rng) for w in long_common]) for w in pair]
         ),
         "one common word repeated": _fill([vocab[0]] * 40),
         "question syntax": _fill([f"{w}~2 OR {w}*" for w in common]),
