@@ -126,7 +126,11 @@ def costly_queries(vocab: list[str], seed: int = 5) -> dict[str, str]:
             [w[:4] if i % 2 else _typo(w, rng) for i, w in enumerate(common)]
         ),
         "common words and three typos": _fill(
-            [w for pair in zip(common, [_typo(w, rng) for w in long_common]) for w in pair]
+            [
+                w
+                for pair in zip(common, map(lambda w: _typo(w, rng), long_common), strict=False)
+                for w in pair
+            ]
         ),
         "one common word repeated": _fill([vocab[0]] * 40),
         "question syntax": _fill([f"{w}~2 OR {w}*" for w in common]),
