@@ -51,7 +51,9 @@ class SearchIndex:
         except FileNotFoundError as exc:
             raise IndexMissing(f"{path}: no {MANIFEST_FILE}; run scripts/build_index.py") from exc
         except (OSError, ValueError) as exc:
-            raise IndexUnreadable(f"{manifest_path}: unreadable manifest: {exc}") from exc
+            raise IndexUnreadable(
+                f"{manifest_path}: unreadable manifest ({exc}); rebuild the index"
+            ) from exc
         if self.manifest.get("schema_version") != SCHEMA_VERSION:
             raise IndexUnreadable(
                 f"{path}: built with schema version {self.manifest.get('schema_version')}, "
@@ -175,7 +177,9 @@ def resolve_version_dir(root: Path) -> Path:
         raise IndexUnreadable(f"{root / CURRENT_FILE}: invalid version name {name!r}")
     path = root / name
     if not path.is_dir():
-        raise IndexMissing(f"{root / CURRENT_FILE} points at {name}, which does not exist")
+        raise IndexMissing(
+            f"{root / CURRENT_FILE} points at {name}, which does not exist; rebuild the index"
+        )
     return path
 
 

@@ -96,12 +96,20 @@ def answer_route() -> Response:
 @bp.get("/health")
 def health_route() -> Response:
     """Report whether the index is usable and which version is served."""
+    provider: IndexProvider = current_app.extensions["search_index"]
     try:
         index = current_index()
         index.searcher()
+        index.verify()  # checksums, once per opened version: a damaged file opening missed
+        if provider.problem is not None:
+            raise provider.problem
     except (IndexMissing, IndexUnreadable) as exc:
         code = "index_missing" if isinstance(exc, IndexMissing) else "index_unreadable"
-        return error_response(503, code, str(exc))
+        # Ops learn what is wrong, relative to the configured folder; the public no paths.
+        message = str(exc).replace(str(provider.root), "SEARCH_INDEX_DIR")
+        if provider.problem is not None and provider.problem is exc:
+            message += f"; still serving the last good version {index.version}"
+        return error_response(503, code, message)
     manifest = index.manifest
     response = jsonify(
         {

@@ -31,9 +31,11 @@ def gunicorn(
     workers: int = 2,
     threads: int = 8,
     env: dict[str, str] | None = None,
-    user: int | None = None,
+    wrapper: list[str] | None = None,
 ) -> Iterator[str]:
-    """Serve service.wsgi:app from index_dir; yield the base URL; stop the server after."""
+    """Serve service.wsgi:app from index_dir; yield the base URL; stop the server after.
+
+    wrapper is a command prefix that execs gunicorn in its place (see test_faults.py)."""
     port = free_port()
     environment = {
         **os.environ,
@@ -43,16 +45,16 @@ def gunicorn(
         "THREADS": str(threads),
         **(env or {}),
     }
-    command = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "service.wsgi:app"]
+    command = [
+        *(wrapper or []),
+        *(sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "service.wsgi:app"),
+    ]
     proc = subprocess.Popen(
         command,
         cwd=ROOT,
         env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        user=user,
-        group=user,
-        extra_groups=[] if user is not None else None,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
