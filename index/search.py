@@ -16,6 +16,7 @@ from whoosh.searching import Searcher
 
 from .errors import IndexUnreadable
 from .query import Concept, ParsedQuery, parse_query, whoosh_query
+from .retrieve import retrieve
 from .snippets import best_sentences, highlight
 from .store import SearchIndex
 
@@ -226,13 +227,25 @@ def _concept_idfs(index: SearchIndex, concepts: tuple[Concept, ...]) -> list[flo
     return [idf if c.known else typical for idf, c in zip(idfs, concepts, strict=True)]
 
 
-def _candidates(index: SearchIndex, parsed: ParsedQuery, limit: int) -> tuple[int, list]:
-    """Return (total matches, [(whoosh score, stored fields)]) of the best candidates."""
+def _candidates(
+    index: SearchIndex, parsed: ParsedQuery, limit: int, ranking: Ranking
+) -> tuple[int, list]:
+    """Return (total matches, [(candidate score, stored fields)]) of the best candidates.
+
+    The impact postings (retrieve.py) find them in a bounded time whatever the words; Whoosh's
+    own search serves indexes built before those existed and the plain-BM25F baseline of the
+    evaluation (rerank off). Its total is Whoosh's estimate, not an exact count of the whole OR,
+    which would walk every posting of every word a second time.
+    """
     searcher: Searcher = index.searcher()
-    candidate_query = whoosh_query(parsed)
     try:
-        results = searcher.search(candidate_query, limit=limit)
-        return len(results), [(hit.score, hit.fields()) for hit in results]
+        if index.impacts is not None and ranking.rerank:
+            concepts = [c.alternatives for c in parsed.concepts]
+            total, found = retrieve(index.impacts, concepts, limit)
+            return total, [(score, searcher.stored_fields(doc)) for score, doc in found]
+        results = searcher.search(whoosh_query(parsed), limit=limit)
+        total = min(results.estimated_length(), index.doc_count)
+        return max(total, results.scored_length()), [(h.score, h.fields()) for h in results]
     except Exception as exc:  # a damaged segment surfaces only when read
         raise IndexUnreadable(f"{index.path}: search failed: {exc}") from exc
 
@@ -248,7 +261,7 @@ def rank(
     started = time.perf_counter()
     if not parsed.concepts:
         return SearchResults(parsed.text, parsed.corrected, 0, [], index.version, 0.0)
-    total, candidates = _candidates(index, parsed, max(CANDIDATES, offset + limit))
+    total, candidates = _candidates(index, parsed, max(CANDIDATES, offset + limit), ranking)
     idfs = _concept_idfs(index, parsed.concepts)
     scored: list[tuple[_Scored, dict]] = []
     for whoosh_score, fields in candidates:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import pickle
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from whoosh.searching import Searcher
 
 from .build import CURRENT_FILE, MANIFEST_FILE
 from .errors import IndexMissing, IndexUnreadable
+from .impacts import ImpactPostings, load_impacts
 from .schema import SCHEMA_VERSION
 from .synonyms import EMPTY, SynonymMap, load_synonyms
 
@@ -69,6 +71,11 @@ class SearchIndex:
                 f"{path}: index holds {self.doc_count} passages, manifest says "
                 f"{self.manifest.get('passage_count')}"
             )
+        try:
+            # Candidate retrieval reads these; an index built before them is searched by Whoosh.
+            self.impacts: ImpactPostings | None = load_impacts(path, self.doc_count)
+        except (OSError, ValueError, pickle.UnpicklingError, EOFError) as exc:
+            raise IndexUnreadable(f"{path}: unreadable impact postings: {exc}") from exc
         self.avg_body_length = total_body / max(self.doc_count, 1)
         self.version: str = self.manifest["index_version"]
         self.articles = {
