@@ -11,6 +11,7 @@ from index.store import IndexProvider
 from .config import load_config
 from .errors import register_error_handlers
 from .openapi import bp as openapi_bp
+from .response_cache import init_app as init_response_cache
 from .search_api import bp as search_bp
 from .voice import alexa, dialogflow
 
@@ -22,6 +23,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     app.extensions["search_index"] = IndexProvider(app.config["SEARCH_INDEX_DIR"])
     register_error_handlers(app)
+    init_response_cache(app)
     app.register_blueprint(search_bp)
     app.register_blueprint(openapi_bp)
     app.register_blueprint(alexa.bp)

@@ -15,6 +15,9 @@ DEFAULTS: dict[str, Any] = {
     "CACHE_MAX_AGE": 60,
     "CACHE_S_MAXAGE": 300,
     "MAX_CONTENT_LENGTH": 64 * 1024,
+    # Responses of repeated GET queries kept per process (service/response_cache.py); 0 = off.
+    "RESPONSE_CACHE_SIZE": 1024,
+    "RESPONSE_CACHE_ROUTES": ("/search", "/answer", "/suggest"),
     # A deployed stage (set by the stage's environment, and always on Lambda) never runs the
     # voice routes open: see service/voice/.
     "DEPLOYED": False,
@@ -50,6 +53,7 @@ ENV_SETTINGS = {
     "SEARCH_INDEX_DIR": str,
     "CACHE_MAX_AGE": int,
     "CACHE_S_MAXAGE": int,
+    "RESPONSE_CACHE_SIZE": int,
     "DEPLOYED": parse_bool,
     "ALEXA_SKILL_IDS": parse_list,
     "ALEXA_VERIFY_SIGNATURES": parse_bool,
