@@ -135,8 +135,7 @@ def clean_query(text: str) -> str:
 
 
 def _known(index: SearchIndex, term: str) -> bool:
-    searcher = index.searcher()
-    return any(searcher.doc_frequency(f, term) for f in SEARCH_FIELDS)
+    return index.known(term)
 
 
 def _is_transposition(word: str, candidate: str) -> bool:
@@ -177,9 +176,8 @@ def _find_correction(index: SearchIndex, word: str, context: list[str]) -> tuple
     """
     if len(word) < 4 or not word.isalpha():
         return None
-    corrector = index.searcher().corrector("spell")
     for distance in (1, 2):
-        for candidate in corrector.suggest(word, limit=5, maxdist=distance, prefix=1):
+        for candidate in index.spelling(word, limit=5, maxdist=distance, prefix=1):
             # Short words have many neighbours ("cake" -> "care"): only swapped letters count.
             if len(word) < (5 if distance == 1 else 7) and not _is_transposition(word, candidate):
                 continue
