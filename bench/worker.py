@@ -30,7 +30,9 @@ def run_build(engine: str, index_dir: Path, corpus: Path, size: int | None) -> d
     return {"docs": len(docs), "build_s": round(seconds, 2), "index_bytes": folder_bytes(index_dir)}
 
 
-def run_queries(engine: str, index_dir: Path, queries: Path, repeat: int) -> dict:
+def run_queries(
+    engine: str, index_dir: Path, queries: Path, repeat: int, corpus: Path, size: int | None
+) -> dict:
     """Open the index, then time every query: a first pass, then repeat warm passes."""
     qs = read_queries(queries)
     base = rss_mb()
@@ -40,14 +42,17 @@ def run_queries(engine: str, index_dir: Path, queries: Path, repeat: int) -> dic
     rss_open = rss_mb()
     first = [timed_ms(lambda q=q: search(q.q)) for q in qs]
     warm: list[float] = []
-    found = 0
+    answers: list[list[str]] = []
     for _ in range(repeat):
+        answers = []
         for q in qs:
             started = time.perf_counter()
-            ids = search(q.q)
+            answers.append(search(q.q))
             warm.append((time.perf_counter() - started) * 1000)
-            found += q.src is not None and q.src in ids
-    judged = sum(q.src is not None for q in qs) * repeat
+    # Quality counts the queries whose source document is in this subset of the corpus.
+    present = {d.id for d in read_docs(corpus, size)}
+    found = sum(q.src in present and q.src in ids for q, ids in zip(qs, answers, strict=True))
+    judged = sum(q.src in present for q in qs)
     return {
         "open_ms": round(open_ms, 1),
         "rss_before_open_mb": base,
@@ -56,6 +61,7 @@ def run_queries(engine: str, index_dir: Path, queries: Path, repeat: int) -> dic
         "first_pass": summary(first),
         "warm": summary(warm),
         "top10": round(found / judged, 4) if judged else None,
+        "judged_queries": judged,
     }
 
 
@@ -73,7 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.action == "build":
         out = run_build(args.engine, args.index_dir, args.corpus, args.size)
     else:
-        out = run_queries(args.engine, args.index_dir, args.queries, args.repeat)
+        out = run_queries(
+            args.engine, args.index_dir, args.queries, args.repeat, args.corpus, args.size
+        )
     print(json.dumps(out))
     return 0
 
