@@ -21,6 +21,10 @@ from .snippets import best_sentences, highlight
 from .store import SearchIndex
 
 CANDIDATES = 50
+# The rerank is multiplied by (candidate score / best candidate score) ** this: on article
+# content it changes nothing measurable, while on 64k short documents it keeps BM25F's length
+# signal (a short title that is all query words), which lifts top-10 from 0.80 to 0.84.
+CANDIDATE_WEIGHT = 0.2
 K1, B = 1.2, 0.75
 HEADING_WEIGHT = 1.2
 # A question matched by an FAQ entry's own question is the best answer a site can give.
@@ -266,10 +270,15 @@ def rank(
     total, candidates = _candidates(index, parsed, max(CANDIDATES, offset + limit), ranking)
     idfs = _concept_idfs(index, parsed.concepts)
     scored: list[tuple[_Scored, dict]] = []
+    best = max((c[0] for c in candidates), default=0.0) or 1.0
     for whoosh_score, fields in candidates:
         s = _score(index, fields, parsed, idfs, ranking)
         if not ranking.rerank:
             s = _Scored(whoosh_score, 1.0, s.matched)
+        elif whoosh_score > 0:
+            s = _Scored(
+                s.score * (whoosh_score / best) ** CANDIDATE_WEIGHT, s.confidence, s.matched
+            )
         scored.append((s, fields))
     scored.sort(key=lambda item: (-item[0].score, item[1]["article"], item[1]["position"]))
     hits = []
