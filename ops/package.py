@@ -11,10 +11,8 @@ or only packaging needs.
 
 from __future__ import annotations
 
-import compileall
 import hashlib
 import json
-import py_compile
 import re
 import shutil
 import subprocess
@@ -134,17 +132,32 @@ def run_zappa_package(
         raise PackagingError(f"zappa package {stage} failed (exit {done.returncode}):\n{tail}")
 
 
-def compile_tree(tree: Path) -> int:
-    """Byte-compile every module under tree with unchecked-hash .pyc; return how many."""
-    ok = compileall.compile_dir(
+def compile_tree(tree: Path, python: str | None = None) -> int:
+    """Byte-compile every module under tree with unchecked-hash .pyc; return how many.
+
+    A fresh interpreter does it: marshal output depends on the compiling process's state, and
+    the same process state every time is what makes the zip reproducible.
+    """
+    command = [
+        python or sys.executable,
+        "-I",
+        "-W",
+        "ignore",  # third-party SyntaxWarnings (old escape sequences) are not ours to fix
+        "-m",
+        "compileall",
+        "-q",
+        "--invalidation-mode",
+        "unchecked-hash",
+        "-s",
         str(tree),
-        quiet=2,
-        stripdir=str(tree),
-        prependdir=LAMBDA_TASK_ROOT,
-        invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
-    )
-    if not ok:
-        raise PackagingError(f"byte-compiling {tree} failed: a module has a syntax error")
+        "-p",
+        LAMBDA_TASK_ROOT,
+        str(tree),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-10:])
+        raise PackagingError(f"byte-compiling the package failed:\n{tail}")
     return sum(1 for _ in tree.rglob("__pycache__/*.pyc"))
 
 
@@ -346,16 +359,20 @@ def build_package(
         raw = work / "zappa.zip"
         region = settings.get("aws_region", "us-east-1")
         run_zappa_package(stage, stage_dir, raw, venv, work / "private", region)
-        rebuild_zip(raw, output, stage, index_version, compile)
-    with zipfile.ZipFile(output) as archive:
-        problems = content_problems(archive.namelist(), index_version, venv)
-        problems += binary_problems(archive)
-        if compile:
-            problems += pyc_problems(archive)
-    if problems:
-        listed = "\n  ".join(problems[:40])
-        raise PackagingError(f"{output} is not fit to ship:\n  {listed}")
-    report = report_for(output, stage, index_version)
-    if report.unzipped_bytes > LAMBDA_UNZIPPED_LIMIT:
-        raise PackagingError(f"{output}: unzipped size exceeds Lambda's 250 MiB limit")
+        built = work / "checked.zip"
+        rebuild_zip(raw, built, stage, index_version, compile)
+        with zipfile.ZipFile(built) as archive:
+            problems = content_problems(archive.namelist(), index_version, venv)
+            problems += binary_problems(archive)
+            if compile:
+                problems += pyc_problems(archive)
+        if problems:
+            listed = "\n  ".join(problems[:40])
+            raise PackagingError(f"the package for {stage} is not fit to ship:\n  {listed}")
+        report = report_for(built, stage, index_version)
+        if report.unzipped_bytes > LAMBDA_UNZIPPED_LIMIT:
+            raise PackagingError(f"the package for {stage} exceeds Lambda's 250 MiB unzipped")
+        # Only a checked package reaches the output path.
+        shutil.move(built, output)
+    report.path = output
     return report

@@ -64,17 +64,45 @@ def upload_problems(settings: dict) -> list[str]:
     return problems
 
 
+def cache_notice(stage: str, version: str, settings: dict) -> str:
+    """Return what ops must invalidate or wait for after index version goes live on stage."""
+    env = settings.get("environment_variables", {})
+    max_age = env.get("CACHE_MAX_AGE", "60")
+    s_maxage = env.get("CACHE_S_MAXAGE", "300")
+    return "\n".join(
+        [
+            f"After the upload, index {version} answers on {stage}; cached answers from the",
+            "previous index live on until they expire or are invalidated:",
+            f"  - browsers: up to {max_age} s (Cache-Control max-age); nothing to do",
+            f"  - a CDN or shared cache in front of the API: up to {s_maxage} s (s-maxage), or",
+            "    invalidate now, e.g. CloudFront: aws cloudfront create-invalidation "
+            "--distribution-id <ID> --paths '/search*' '/answer*' '/voice/*'",
+            "  - the API Gateway stage cache, if you enabled one: aws apigateway "
+            f"flush-stage-cache --rest-api-id <API ID> --stage-name {stage}",
+            f'Check what is live: curl <API URL>/health shows "index_version": "{version}"; '
+            "search and answer responses carry it too.",
+            f"Roll back: zappa rollback {stage} -n 1, then invalidate the same caches.",
+        ]
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Check a stage exists (and, with --upload, that it can be uploaded); exit 1 if not."""
     parser = argparse.ArgumentParser(
         prog="python -m ops.settings",
         description="Check a Zappa stage in zappa_settings.json.\n\n"
-        "Example:\n    python -m ops.settings prod --upload",
+        "Examples:\n    python -m ops.settings prod --upload\n"
+        "    python -m ops.settings prod --cache-notice f81385f0f1bc",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("stage", help="stage name, e.g. dev or prod")
     parser.add_argument(
         "--upload", action="store_true", help="also require what an upload needs (a real bucket)"
+    )
+    parser.add_argument(
+        "--cache-notice",
+        metavar="VERSION",
+        help="print what to invalidate once index VERSION is live on the stage",
     )
     parser.add_argument("--settings", type=Path, default=SETTINGS_FILE, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -86,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     problems = upload_problems(settings) if args.upload else []
     for problem in problems:
         print(f"error: stage {args.stage}: {problem} (in {args.settings.name})", file=sys.stderr)
+    if args.cache_notice and not problems:
+        print(cache_notice(args.stage, args.cache_notice, settings))
     return 1 if problems else 0
 
 
