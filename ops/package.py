@@ -341,14 +341,15 @@ def build_package(
     index_root: Path,
     output: Path,
     compile: bool = True,
-    venv: Path | None = None,
+    venv: Path = DEPLOY_VENV,
     settings_path: Path = SETTINGS_FILE,
 ) -> PackageReport:
     """Build, byte-compile and check the Lambda zip for stage from the index at index_root."""
     settings = stage_settings(stage, settings_path)
     if settings.get("slim_handler"):
         raise PackagingError("slim_handler must be false: the whole app ships in one zip")
-    venv = venv or ensure_deploy_venv(DEPLOY_VENV)
+    resolve_version_dir(index_root)  # fail on a missing index before any install
+    venv = ensure_deploy_venv(venv)
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="lambda-package-") as tmp:

@@ -66,13 +66,16 @@ def read_records(path: Path) -> Iterator[dict]:
                         yield record
                 return
             pending = head
-            for chunk in iter(lambda: handle.read(1 << 16), ""):
-                *lines, pending = (pending + chunk).split("\n")
+            while True:
+                *lines, pending = pending.split("\n")
                 yield from filter(None, map(_record_from, lines))
-            if pending:
-                record = _record_from(pending)
-                if record:
-                    yield record
+                chunk = handle.read(1 << 16)
+                if not chunk:
+                    break
+                pending += chunk
+            record = _record_from(pending)
+            if record:
+                yield record
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
             raise ReportError(f"{path}: cannot be read: {exc}") from exc
 

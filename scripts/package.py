@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from index.errors import SearchError  # noqa: E402
 from ops.package import PackagingError, build_package  # noqa: E402
 from ops.settings import SettingsError  # noqa: E402
-from ops.venvs import DEPLOY_VENV, EnvironmentSetupError, ensure_deploy_venv  # noqa: E402
+from ops.venvs import DEPLOY_VENV, EnvironmentSetupError  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,8 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     output = args.output or ROOT / "build" / "lambda" / f"{args.stage}.zip"
     try:
-        venv = ensure_deploy_venv(args.venv)
-        report = build_package(args.stage, args.index, output, not args.no_compile, venv)
+        report = build_package(args.stage, args.index, output, not args.no_compile, args.venv)
     except (SettingsError, PackagingError, EnvironmentSetupError, SearchError) as exc:
         print(f"package failed: {exc}", file=sys.stderr)
         return 1
