@@ -49,7 +49,12 @@ def offline_env(private_dir: Path, region: str = "us-east-1", **extra: str) -> d
 
 @functools.cache
 def can_isolate() -> bool:
-    """Return True when commands can run in private network and mount namespaces."""
+    """Return True when commands can run in private network and mount namespaces.
+
+    OPS_NO_NAMESPACES=1 forces the fallback (to try what a container without unshare does).
+    """
+    if os.environ.get("OPS_NO_NAMESPACES") == "1":
+        return False
     if os.geteuid() != 0 or not shutil.which("unshare") or not shutil.which("mount"):
         return False
     probe = subprocess.run(
@@ -72,6 +77,11 @@ def isolated(command: Sequence[str], readonly: Iterable[Path] = ()) -> list[str]
         for p in readonly
     )
     return ["unshare", "--net", "--mount", "sh", "-c", mounts + 'exec "$@"', "sh", *command]
+
+
+def readonly_enforced() -> bool:
+    """Return True when a read-only folder really refuses writes (root ignores mode bits)."""
+    return can_isolate() or os.geteuid() != 0
 
 
 def make_readonly(root: Path) -> None:

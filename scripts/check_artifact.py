@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from index.errors import SearchError  # noqa: E402
 from index.verify import SMOKE_FILE, load_smoke  # noqa: E402
 from ops.artifact import ArtifactError, check_artifact  # noqa: E402
+from ops.offline import readonly_enforced  # noqa: E402
 from ops.venvs import EnvironmentSetupError, ensure_deploy_venv, ensure_lambda_runtime  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         f"HTTP API v2) answered as expected by handler.lambda_handler\n"
         f"  cold path {t['cold_ms']:.0f} ms (import {t['import_ms']:.0f} ms + first event "
         f"{t['first_event_ms']:.0f} ms); process wall time {invocation.wall_ms:.0f} ms; "
-        f"package read-only, {'no network' if invocation.isolated else 'network NOT isolated'}"
+        f"package {'read-only' if readonly_enforced() else 'NOT read-only (root, no unshare)'}, "
+        f"{'no network' if invocation.isolated else 'network not isolated (env guards only)'}"
     )
     return 0
 
