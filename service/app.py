@@ -12,6 +12,7 @@ from .config import load_config
 from .errors import register_error_handlers
 from .openapi import bp as openapi_bp
 from .search_api import bp as search_bp
+from .voice import alexa, dialogflow
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -23,6 +24,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     app.register_blueprint(search_bp)
     app.register_blueprint(openapi_bp)
+    app.register_blueprint(alexa.bp)
+    app.register_blueprint(dialogflow.bp)
 
     @app.after_request
     def _headers(response: Response) -> Response:
