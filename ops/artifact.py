@@ -32,6 +32,9 @@ RUNNER = Path(__file__).resolve().parent / "lambda_runner.py"
 # The templates check_smoke() retargets at each smoke query: one per API Gateway payload format.
 V1_TEMPLATE = "rest-v1-get-answer"
 V2_TEMPLATE = "http-v2-get-search"
+# Stands in for the secret ops set on the function itself (never in zappa_settings.json); the
+# saved Dialogflow event presents it.
+WEBHOOK_SECRET = "artifact-check-webhook-secret"
 
 
 class ArtifactError(Exception):
@@ -46,6 +49,7 @@ class Invocation:
     timings: dict[str, float]
     foreign_modules: list[str]
     loaded_from_runtime: list[str]
+    native_modules: list[str]
     write_probe: str
     wall_ms: float
     stdout: str
@@ -124,6 +128,7 @@ def lambda_env(private_dir: Path, task_root: Path, runtime_dir: Path, function: 
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE="512",
         AWS_LAMBDA_FUNCTION_VERSION="$LATEST",
         TZ=":UTC",
+        DIALOGFLOW_WEBHOOK_SECRET=WEBHOOK_SECRET,
     )
 
 
@@ -183,6 +188,7 @@ def invoke(
         },
         foreign_modules=result["foreign_modules"],
         loaded_from_runtime=result["loaded_from_runtime"],
+        native_modules=result["native_modules"],
         write_probe=result["write_probe"],
         wall_ms=round(wall_ms, 1),
         stdout=done.stdout,
@@ -220,8 +226,10 @@ FIXED_EXPECTATIONS = {
     "rest-v1-get-health": (200, None),
     "rest-v1-get-search-no-words": (400, "no_words"),
     "http-v2-get-missing-route": (404, "not_found"),
-    # Until the voice routes exist the base64 POST goes to /search, which only allows GET.
-    "http-v2-post-base64-body": (405, "method_not_allowed"),
+    # A Dialogflow call, body base64-encoded by API Gateway, with the webhook secret.
+    "http-v2-post-dialogflow-base64": (200, None),
+    # An Alexa request without Amazon's signature: a deployed stage refuses it.
+    "rest-v1-post-alexa-unsigned": (400, "missing_signature"),
 }
 
 
@@ -232,6 +240,9 @@ def check_responses(invocation: Invocation, smoke: dict, index_version: str) -> 
         got, body = invocation.status_and_json(name)
         if got != status or (code and body.get("error", {}).get("code") != code):
             problems.append(f"{name}: expected {status} {code or ''}, got {got} {body}")
+    _, spoken = invocation.status_and_json("http-v2-post-dialogflow-base64")
+    if not spoken.get("fulfillmentText"):
+        problems.append(f"the Dialogflow webhook said nothing: {spoken}")
     _, health = invocation.status_and_json("rest-v1-get-health")
     if health.get("index_version") != index_version:
         problems.append(f"/health serves index {health.get('index_version')}, not {index_version}")

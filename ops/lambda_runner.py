@@ -88,6 +88,12 @@ def main() -> None:
             if (getattr(module, "__file__", None) or "").startswith(runtime_dir)
         }
     )
+    native = sorted(
+        os.path.relpath(module.__file__, task_root)
+        for module in list(sys.modules.values())
+        if (getattr(module, "__file__", None) or "").endswith(".so")
+        and module.__file__.startswith(task_root)
+    )
     out = {
         "python": sys.version.split()[0],
         "startup_ms": round((import_start - STARTED) * 1000, 2),
@@ -97,6 +103,7 @@ def main() -> None:
         "results": results,
         "foreign_modules": _foreign_modules(allowed),
         "loaded_from_runtime": loaded_from_runtime,
+        "native_modules": native,
         "write_probe": _write_probe(task_root),
         "sys_flags": {"isolated": sys.flags.isolated, "no_site": sys.flags.no_site},
     }

@@ -30,7 +30,19 @@ LAMBDA_PROVIDED = (
     "six",
     "urllib3",
 )
+# Lambda's python3.11 runtime is Amazon Linux 2 (glibc 2.26) on x86_64: compiled runtime wheels
+# must carry one of these tags. pip on a newer Linux would pick a newer manylinux wheel (that
+# Lambda cannot load), so the runtime requirements are reinstalled for exactly these platforms.
+LAMBDA_PLATFORMS = (
+    "manylinux_2_26_x86_64",
+    "manylinux_2_24_x86_64",
+    "manylinux2014_x86_64",
+    "manylinux_2_17_x86_64",
+    "manylinux2010_x86_64",
+    "manylinux1_x86_64",
+)
 _STAMP = ".requirements-stamp"
+_LAYOUT = "venv layout 2: runtime wheels for Lambda's platform"
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;#]+)")
 
 
@@ -68,7 +80,7 @@ def check_python() -> None:
 
 
 def _stamp(*files: Path) -> str:
-    digest = hashlib.sha256(f"{sys.version}\n".encode())
+    digest = hashlib.sha256(f"{sys.version}\n{_LAYOUT}\n".encode())
     for path in files:
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -109,8 +121,46 @@ def ensure_deploy_venv(venv: Path = DEPLOY_VENV) -> Path:
         ],
         f"installing {DEPLOY_REQUIREMENTS.name} into {venv}",
     )
+    _install_lambda_wheels(venv)
     stamp_file.write_text(stamp)
     return venv
+
+
+def site_packages(venv: Path) -> Path:
+    """Return the venv's site-packages folder."""
+    version = ".".join(map(str, LAMBDA_PYTHON))
+    return venv / "lib" / f"python{version}" / "site-packages"
+
+
+def _install_lambda_wheels(venv: Path) -> None:
+    """Replace the runtime requirements in the venv by the wheels built for Lambda's platform."""
+    target = site_packages(venv)
+    platforms = [arg for p in LAMBDA_PLATFORMS for arg in ("--platform", p)]
+    _run(
+        [
+            str(venv / "bin" / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--upgrade",
+            "--implementation",
+            "cp",
+            "--python-version",
+            ".".join(map(str, LAMBDA_PYTHON)),
+            *platforms,
+            "--target",
+            str(target),
+            "-r",
+            str(RUNTIME_REQUIREMENTS),
+        ],
+        f"installing {RUNTIME_REQUIREMENTS.name} for Lambda's platform into {venv}",
+    )
+    # --target puts console scripts (flask, ...) in site-packages/bin: not code, not shipped.
+    shutil.rmtree(target / "bin", ignore_errors=True)
 
 
 def ensure_lambda_runtime(target: Path = LAMBDA_RUNTIME_DIR, venv: Path = DEPLOY_VENV) -> Path:

@@ -172,14 +172,21 @@ def test_errors_come_back_as_json(lambda_run):
         assert lambda_run.header(name, "Cache-Control") == "no-store"
 
 
-def test_base64_post_body_is_decoded_and_refused_as_json(lambda_run):
-    # The voice routes (POST /voice/alexa, /voice/dialogflow) are not merged yet: until then the
-    # base64-encoded Dialogflow body goes to /search, which only allows GET.
-    event = load_event("http-v2-post-base64-body")
+def test_base64_dialogflow_call_is_answered_aloud(lambda_run, in_process):
+    event = load_event("http-v2-post-dialogflow-base64")
     assert event["isBase64Encoded"] is True
-    status, body = lambda_run.status_and_json("http-v2-post-base64-body")
-    assert (status, body["error"]["code"]) == (405, "method_not_allowed")
-    assert "GET" in lambda_run.header("http-v2-post-base64-body", "Allow")
+    status, body = lambda_run.status_and_json("http-v2-post-dialogflow-base64")
+    assert status == 200
+    assert body["fulfillmentText"].endswith(f"From: {SEED_TITLE}. Anything else?")
+    answer = in_process.get("/answer", query_string={"q": QUERY}).get_json()["answer"]
+    assert answer["text"].split(".")[0] in body["fulfillmentText"]
+    assert body["fulfillmentMessages"] == [{"text": {"text": [body["fulfillmentText"]]}}]
+
+
+def test_unsigned_alexa_request_is_refused_in_the_deployed_package(lambda_run):
+    # On Lambda the app is always a deployed stage: no Amazon signature, no answer.
+    status, body = lambda_run.status_and_json("rest-v1-post-alexa-unsigned")
+    assert (status, body["error"]["code"]) == (400, "missing_signature")
 
 
 def test_health_names_the_shipped_index_version(lambda_run, dry_run):
@@ -193,6 +200,10 @@ def test_package_runs_alone_read_only_and_offline(lambda_run):
     # Nothing imported from outside the package, the boto3 stand-in or the standard library.
     assert lambda_run.foreign_modules == []
     assert "boto3" in lambda_run.loaded_from_runtime  # Zappa's handler imports it
+    # Compiled code (Alexa's signature checks, Jinja's escaping) loads from the package's wheels.
+    assert any(
+        m.startswith("cryptography/hazmat/bindings/_rust") for m in lambda_run.native_modules
+    )
     if readonly_enforced():
         assert lambda_run.write_probe != "written"
     if can_isolate():
@@ -207,10 +218,16 @@ def test_package_runs_alone_read_only_and_offline(lambda_run):
 
 def test_queries_are_logged_as_json_lines_without_the_caller_ip(lambda_run):
     lines = lambda_run.query_log_lines()
-    assert [(x["route"], x["query"]) for x in lines] == [("/search", QUERY), ("/answer", QUERY)]
+    assert [(x["route"], x["query"]) for x in lines] == [
+        ("/search", QUERY),
+        ("/voice/dialogflow", QUERY),
+        ("/answer", QUERY),
+    ]
+    assert [x["answered"] for x in lines] == [None, True, True]
     assert all(x["index_version"] == lines[0]["index_version"] for x in lines)
     printed = "\n".join(json.dumps(x) for x in lines)
-    assert "203.0.113.45" not in printed and "198.51.100.77" not in printed
+    for address in ("203.0.113.45", "198.51.100.77", "66.249.84.10", "artifact-check-webhook"):
+        assert address not in printed
 
 
 def test_a_failed_smoke_query_stops_the_chain_before_packaging(tmp_path):

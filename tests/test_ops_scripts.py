@@ -107,11 +107,14 @@ def test_settings_give_both_stages_what_lambda_needs():
         assert stage["debug"] is False
         assert stage["use_precompiled_packages"] is False
         assert stage["slim_handler"] is False
+        # API Gateway base64-encodes POST bodies; Zappa decodes them only with binary_support.
+        assert stage["binary_support"] is True
         # Dialogflow waits 5 s for a webhook; API Gateway cuts at 29 s.
         assert 5 < stage["timeout_seconds"] < 29
         env = stage["environment_variables"]
         assert env["SEARCH_INDEX_DIR"] == "index_data"
         assert env["ALEXA_VERIFY_SIGNATURES"] == "true"
+        assert env["DEPLOYED"] == "true"
         assert {"ALEXA_SKILL_IDS", "CORS_ORIGINS"} <= set(env)
         # Every setting the service reads is set per stage, except secrets: a value here would
         # be baked into the zip and override the one set on the function.
