@@ -14,7 +14,7 @@ Redeploy the service to the Zappa stage STAGE (dev or prod, from zappa_settings.
   3. package it with Zappa, offline, byte-compiled      (scripts/package.py)
   4. run the package as Lambda would, read-only,        (scripts/check_artifact.py)
      with real API Gateway events
-  5. upload: zappa update STAGE -z ZIP (zappa deploy the first time)
+  5. upload: zappa update STAGE -z ZIP (the first time: the IAM role, then zappa deploy)
 Any failed step stops the chain with a non-zero exit; nothing is uploaded.
 
 Options:
@@ -114,6 +114,8 @@ step "5/5 upload"
 VENV="$ROOT/build/deploy-venv"
 export VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH"
 if [ "$FIRST" = 1 ]; then
+  # `zappa deploy -z` skips Zappa's IAM role set-up: do it as plain `zappa deploy` would.
+  "$VENV/bin/python" -m ops.zappa_roles "$STAGE"
   zappa deploy "$STAGE" -z "$OUTPUT"
 else
   zappa update "$STAGE" -z "$OUTPUT"

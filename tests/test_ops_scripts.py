@@ -9,7 +9,9 @@ import sys
 
 import pytest
 
+from ops.offline import can_isolate, isolated, offline_env
 from ops.settings import SettingsError, stage_settings, upload_problems
+from ops.venvs import ensure_deploy_venv
 from service import query_log
 from service.config import ENV_SETTINGS
 
@@ -274,3 +276,22 @@ def test_query_log_module_is_what_the_report_reads(tmp_path, client, capsys):
     assert json.loads(line)["event"] == query_log.EVENT
     (tmp_path / "one.log").write_text(line + "\n")
     assert _script("query_report.py", str(tmp_path / "one.log")).returncode == 0
+
+
+@pytest.mark.skipif(not can_isolate(), reason="needs a network namespace (root and unshare)")
+def test_first_deploy_role_step_loads_the_stage_and_only_then_needs_aws(tmp_path):
+    venv = ensure_deploy_venv()
+    command = [str(venv / "bin" / "python"), "-m", "ops.zappa_roles", "dev"]
+    done = subprocess.run(
+        isolated(command),
+        cwd=ROOT,
+        env=offline_env(tmp_path, VIRTUAL_ENV=str(venv)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    # Offline, Zappa gets as far as asking IAM for the stage's role, and says so.
+    assert done.returncode == 1
+    assert "cannot set up the IAM role for dev" in done.stderr
+    assert "iam.amazonaws.com" in done.stderr
