@@ -21,9 +21,10 @@ from types import SimpleNamespace
 import pytest
 
 from ops.artifact import load_event, run_zip, saved_events
+from ops.checks import binary_problems, content_problems
 from ops.offline import can_isolate, readonly_enforced
 from ops.package import rebuild_zip
-from ops.venvs import ensure_lambda_runtime
+from ops.venvs import DEPLOY_VENV, ensure_lambda_runtime
 from service.app import create_app
 
 from .conftest import ROOT
@@ -131,6 +132,28 @@ def test_every_module_ships_with_unchecked_hash_bytecode_for_var_task(dry_run):
         code = marshal.loads(archive.read(f"service/__pycache__/wsgi.{tag}.pyc")[16:])
         assert code.co_filename == "/var/task/service/wsgi.py"
         assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_the_package_check_refuses_what_lambda_cannot_run(dry_run, tmp_path):
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(dry_run.zip) as good, zipfile.ZipFile(bad, "w") as out:
+        for info in good.infolist():
+            if info.filename != "index_data/CURRENT":
+                out.writestr(info, good.read(info))
+        out.writestr("boto3/__init__.py", "")
+        out.writestr("tests/test_app.py", "")
+        wheel = (
+            "Wheel-Version: 1.0\nRoot-Is-Purelib: false\nTag: cp311-abi3-manylinux_2_34_x86_64\n"
+        )
+        out.writestr("fastthing-1.0.dist-info/WHEEL", wheel)
+    with zipfile.ZipFile(bad) as archive:
+        problems = content_problems(archive.namelist(), dry_run.version, DEPLOY_VENV)
+        problems += binary_problems(archive)
+    assert "missing index_data/CURRENT" in problems
+    assert "ships boto3 (from boto3: Lambda provides it)" in problems
+    assert "ships tests/test_app.py (tests, caches and docs stay behind)" in problems
+    assert any(p.startswith("fastthing-1.0.dist-info was built for") for p in problems)
+    assert len(problems) == 4
 
 
 def test_rezipping_is_deterministic(dry_run, tmp_path):
