@@ -28,13 +28,12 @@ from whoosh import index as whoosh_index
 from .content import Article, load_articles
 from .errors import BadContent, BuildError
 from .impacts import ImpactWriter
+from .layout import CURRENT_FILE, MANIFEST_FILE
 from .schema import SCHEMA_VERSION, make_schema
 from .snippets import sentences
 from .synonyms import load_synonyms
 from .text import raw_words, stems, words
 
-CURRENT_FILE = "CURRENT"
-MANIFEST_FILE = "manifest.json"
 KEEP_VERSIONS = 2
 # Curated files that live beside the articles and change what the index answers.
 CURATED_FILES = ("synonyms.txt",)

@@ -19,9 +19,9 @@ from pathlib import Path
 from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
-from .build import CURRENT_FILE, MANIFEST_FILE
 from .errors import IndexMissing, IndexUnreadable
 from .impacts import ImpactPostings, load_impacts
+from .layout import CURRENT_FILE, MANIFEST_FILE
 from .schema import SCHEMA_VERSION
 from .spelling import Speller
 from .synonyms import EMPTY, SynonymMap, load_synonyms
