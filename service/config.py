@@ -15,13 +15,25 @@ DEFAULTS: dict[str, Any] = {
     "CACHE_MAX_AGE": 60,
     "CACHE_S_MAXAGE": 300,
     "MAX_CONTENT_LENGTH": 64 * 1024,
+    # Origins (scheme://host[:port]) whose pages may call the API from the browser; "*" = any.
+    "CORS_ORIGINS": (),
+    # Prefix of the article links on the search page, e.g. https://www.example.com ("" = relative).
+    "SITE_URL": "",
 }
+
+
+def parse_origins(value: str) -> tuple[str, ...]:
+    """Return the origins in a comma-separated list, normalised ("https://A.com/" -> "https://a.com")."""
+    return tuple(o.strip().rstrip("/").lower() for o in value.split(",") if o.strip())
+
 
 # Settings read from the environment, with how to parse each.
 ENV_SETTINGS = {
     "SEARCH_INDEX_DIR": str,
     "CACHE_MAX_AGE": int,
     "CACHE_S_MAXAGE": int,
+    "CORS_ORIGINS": parse_origins,
+    "SITE_URL": str,
 }
 
 
