@@ -174,7 +174,9 @@ def test_type_see_suggestions_pick_with_the_keyboard_see_ranked_results(server, 
     page.wait_for_url(re.compile(r"/\?q=restless\+leg\+syndrome$"))
     ranked = [r["section"] for r in _api(server, "search", "restless leg syndrome")["results"]]
     expect(page.locator(".fs-result-title")).to_have_text(ranked)
-    expect(page.locator(".fs-snippet mark").first).to_have_text(re.compile("restless", re.IGNORECASE))
+    expect(page.locator(".fs-snippet mark").first).to_have_text(
+        re.compile("restless", re.IGNORECASE)
+    )
     expect(page.locator(".fs-answer")).to_be_visible()
     expect(_box(page)).to_have_value("restless leg syndrome")
 
