@@ -1,19 +1,22 @@
 """Search-box suggestions: headings, FAQ questions, article titles and word completions.
 
 What the user has typed so far is a prefix: every word but the last is complete, and the last
-one is partial unless the text ends in a space (`restless leg syn` -> `restless leg syndrome`).
-Suggestions come from two places:
+one is partial unless the text ends in a space or punctuation (`restless leg syn` ->
+`restless leg syndrome`). Suggestions come from two places:
 
-- phrases: section headings, FAQ questions and article titles that contain every complete word
-  (by stem) and a word starting with the partial one. A phrase that begins with what was typed
-  ranks first; then questions before titles before headings, specific before generic
-  ("Introduction" in many articles), short before long.
+- phrases: section headings, FAQ questions and article titles. Those that begin with the typed
+  words come first, then those that hold every complete word (by stem) and a word starting with
+  the partial one; within each, questions before titles before headings, specific before
+  generic ("Conclusion" in many articles), short before long.
 - completions: the typed words with the partial one completed from the index vocabulary (the
-  unstemmed `spell` field), ranked by how many passages hold the completed word together with
-  the complete words, then by how common it is.
+  unstemmed `spell` field). With complete words before it, a completion must share passages
+  with them; words that directly follow the last one in the text ("cast" -> "cast iron") win,
+  then the most shared, then the most common.
 
-Everything that does not depend on the prefix (phrase tables, sorted vocabulary) is computed
-once per index version, on first use, so each keystroke costs a few lookups.
+Order: phrases that begin with the typed words, the best three completions, other phrases,
+other completions. Everything that does not depend on the prefix (phrase tables, sorted
+vocabulary) is computed once per index version, on first use; a keystroke then costs a few
+lookups, and the passages examined for completions are capped (SAMPLE_DOCS).
 """
 
 from __future__ import annotations

@@ -60,5 +60,9 @@ def init_caching(app: Flask) -> None:
             return response  # e.g. /health: always fresh
         response.headers.setdefault("Cache-Control", cache_control)
         response.set_etag(etag_for(app), weak=True)
+        had_date = "Date" in response.headers
         # Weak comparison, as RFC 9110 asks for If-None-Match; this also answers "*".
-        return response.make_conditional(request)
+        response = response.make_conditional(request)
+        if not had_date:
+            del response.headers["Date"]  # the server or API Gateway sets its own
+        return response

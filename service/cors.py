@@ -56,6 +56,7 @@ def init_cors(app: Flask) -> None:
         }
         if allow and method in ALLOW_METHODS and wanted <= set(ALLOW_HEADERS):
             response.status_code = 204
+            del response.headers["Content-Type"]  # no body
             response.headers["Access-Control-Allow-Methods"] = ", ".join(ALLOW_METHODS)
             if wanted:
                 response.headers["Access-Control-Allow-Headers"] = ", ".join(sorted(wanted))
