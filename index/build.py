@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import tempfile
 import time
@@ -27,8 +28,9 @@ from whoosh import index as whoosh_index
 from .content import Article, load_articles
 from .errors import BadContent, BuildError
 from .schema import SCHEMA_VERSION, make_schema
+from .snippets import sentences
 from .synonyms import load_synonyms
-from .text import stems, words
+from .text import raw_words, stems, words
 
 CURRENT_FILE = "CURRENT"
 MANIFEST_FILE = "manifest.json"
@@ -67,9 +69,30 @@ def content_version(content_dir: Path) -> tuple[str, dict[str, str]]:
     return digest.hexdigest()[:12], hashes
 
 
+# "X is …", "X (Y) are …", "X refers to …": the sentence that introduces X.
+_DEFINITION = re.compile(r"^(.{2,80}?)\s+(?:is|are|refers to|means|describes)\s", re.IGNORECASE)
+
+
+def defined_terms(text: str) -> set[str]:
+    """Return the index terms of what the passage's sentences define ("X is a …")."""
+    found: set[str] = set()
+    for sentence in sentences(text):
+        match = _DEFINITION.match(sentence)
+        if match and len(match.group(1).split()) <= 8:
+            found.update(stems(match.group(1)))
+    return found
+
+
 def _passage_stats(section: str, body: str) -> dict:
     counts = Counter(stems(body))
-    return {"tf": dict(counts), "len": sum(counts.values()), "sec": sorted(set(stems(section)))}
+    return {
+        "tf": dict(counts),
+        "len": sum(counts.values()),
+        "sec": sorted(set(stems(section))),
+        "def": sorted(defined_terms(body)),
+        # The heading's opening word ("why", "how", "can"…): a question asked the same way.
+        "open": raw_words(section)[0] if raw_words(section) else "",
+    }
 
 
 def _documents(articles: Iterable[Article]) -> Iterable[dict]:
@@ -94,6 +117,16 @@ def _documents(articles: Iterable[Article]) -> Iterable[dict]:
 
 def _article_entry(article: Article) -> dict:
     topic = sorted(set(stems(article.title)) | {s for k in article.keywords for s in stems(k)})
+    headings = [set(stems(p.section)) for p in article.passages]
+    passages = [h | set(stems(p.text)) for h, p in zip(headings, article.passages, strict=True)]
+
+    def share(term: str, sets: list[set[str]]) -> float:
+        return round(sum(term in s for s in sets) / len(sets), 3)
+
+    # A topic word in every passage marks a query about the whole article; one in a single
+    # heading (of many) still points at that section.
+    spread = {t: share(t, passages) for t in topic}
+    heading_spread = {t: share(t, headings) for t in topic}
     return {
         "slug": article.slug,
         "title": article.title,
@@ -102,6 +135,8 @@ def _article_entry(article: Article) -> dict:
         "keywords": article.keywords,
         "passages": len(article.passages),
         "topic_terms": topic,
+        "topic_spread": spread,
+        "topic_heading_spread": heading_spread,
         "title_words": words(article.title),
     }
 

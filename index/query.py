@@ -13,7 +13,8 @@ from whoosh import query as wq
 
 from .errors import BadQuery
 from .store import SearchIndex
-from .text import QUESTION_WORDS, STOP_WORDS, normalize, raw_words, stem
+from .synonyms import EMPTY
+from .text import STOP_WORDS, WORD_RE, normalize, raw_words, stem
 
 MAX_QUERY_CHARS = 200
 # Bounds that keep the worst query within a few times a normal one's cost.
@@ -22,7 +23,67 @@ MAX_ALTERNATIVES = 6
 SEARCH_FIELDS = ("body", "section", "title", "keywords")
 FIELD_BOOSTS = {"body": 1.0, "section": 2.0, "title": 1.5, "keywords": 1.5}
 
+# A corrected word may not be what the user meant: it counts for less in answer confidence.
+CORRECTION_TRUST = {0: 1.0, 1: 0.85, 2: 0.6}
+
 Phrase = tuple[str, ...]
+
+_DEFINITION_STARTS = ("what is", "what are", "what does", "whats", "what s", "meaning of")
+_CAUSE_STARTS = ("what causes", "what cause", "causes of", "cause of", "reason for", "reasons for")
+_QUESTION_OPENERS = frozenset(
+    "is are can could does do did should will would was were".split()
+    + "what when where who which how why".split()
+)
+
+
+# What a question word asks for, in words a heading or passage answering it tends to use.
+# Applied as a light preference, never as a search term: it cannot make a passage match.
+_INTENT_HINTS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("who",), ("risk", "affect", "people", "candidate")),
+    (("how", "often"), ("often", "frequency", "schedule", "week", "day", "time")),
+    (("how", "long"), ("long", "week", "month", "year", "day", "hour")),
+    (("how", "do", "i", "know"), ("sign", "test", "check", "symptom", "tell")),
+    (("how", "can", "i", "tell"), ("sign", "test", "check", "symptom", "tell")),
+    (("when",), ("when", "time", "sign", "until")),
+)
+
+
+def intent_hints(tokens: list[str]) -> frozenset[str]:
+    """Return index terms that suit what the opening question words ask for."""
+    hints: set[str] = set()
+    for opening, words_ in _INTENT_HINTS:
+        if tuple(tokens[: len(opening)]) == opening:
+            hints.update(stem(w) or w for w in words_)
+    return frozenset(hints)
+
+
+_QUANTIFIERS = frozenset(("much", "many", "little", "few"))
+
+
+def _over_under(tokens: list[str]) -> dict[str, str]:
+    """Map "too much water" / "too little water" to the prefix "overwater" / "underwater"."""
+    found: dict[str, str] = {}
+    for i in range(len(tokens) - 2):
+        if tokens[i] == "too" and tokens[i + 1] in _QUANTIFIERS:
+            prefix = "over" if tokens[i + 1] in ("much", "many") else "under"
+            found[tokens[i + 2]] = prefix + tokens[i + 2]
+    return found
+
+
+def question_kind(tokens: list[str]) -> str | None:
+    """Classify a query by its opening words: definition, cause, how, question or None."""
+    if not tokens:
+        return None
+    opening = " ".join(tokens[:2])
+    if opening.startswith(_DEFINITION_STARTS) or tokens[0] in ("define", "definition"):
+        return "definition"
+    if opening.startswith(_CAUSE_STARTS) or tokens[0] == "why":
+        return "cause"
+    if tokens[0] == "how":
+        return "how"
+    if tokens[0] in _QUESTION_OPENERS:
+        return "question"
+    return None
 
 
 @dataclass(frozen=True)
@@ -31,6 +92,10 @@ class Concept:
 
     surface: str
     alternatives: tuple[Phrase, ...]
+    # How sure we are the user meant this: below 1 for a spelling correction.
+    trust: float = 1.0
+    # False when no alternative occurs in the index at all.
+    known: bool = True
 
     @property
     def terms(self) -> set[str]:
@@ -46,6 +111,10 @@ class ParsedQuery:
     concepts: tuple[Concept, ...]
     corrected: str | None
     question: str | None
+    # The opening word when the query is phrased as a question ("why", "can", …).
+    opener: str | None = None
+    # Terms that suit what the question asks for ("who" -> risk): a preference, not a match.
+    hints: frozenset[str] = frozenset()
 
     @property
     def terms(self) -> set[str]:
@@ -70,16 +139,67 @@ def _known(index: SearchIndex, term: str) -> bool:
     return any(searcher.doc_frequency(f, term) for f in SEARCH_FIELDS)
 
 
-def _correct(index: SearchIndex, word: str) -> str | None:
-    """Return the closest vocabulary word for an unknown word, or None."""
-    # Short words have too many neighbours ("cake" -> "care"): only longer ones are corrected.
-    if len(word) < 5 or not word.isalpha():
+def _is_transposition(word: str, candidate: str) -> bool:
+    return len(word) == len(candidate) and sorted(word) == sorted(candidate)
+
+
+def _doc_ids(index: SearchIndex, terms: list[str]) -> set[int]:
+    """Return the ids of passages holding any of terms in any searched field."""
+    reader = index.searcher().reader()
+    ids: set[int] = set()
+    for term in terms:
+        for field in SEARCH_FIELDS:
+            if reader.doc_frequency(field, term):
+                ids.update(reader.postings(field, term).all_ids())
+    return ids
+
+
+def _fits_context(index: SearchIndex, candidate: str, context: list[str]) -> bool:
+    """Return True when the candidate occurs in a passage with another word of the query."""
+    if not context:
+        return True
+    return bool(_doc_ids(index, [candidate]) & _doc_ids(index, context))
+
+
+def _correct(index: SearchIndex, word: str, context: list[str]) -> tuple[str, int] | None:
+    """Return the correction of word in this context, remembered per opened index."""
+    key = ("correct", word, tuple(sorted(context)))
+    if key not in index.memo:
+        index.remember(key, _find_correction(index, word, context))
+    return index.memo[key]
+
+
+def _find_correction(index: SearchIndex, word: str, context: list[str]) -> tuple[str, int] | None:
+    """Return (closest vocabulary word, edit distance) for an unknown word, or None.
+
+    A candidate must be a known word that occurs with the query's other known words, so
+    "iron pills" is not "corrected" to "iron pulls" just because "pulls" is in the index.
+    """
+    if len(word) < 4 or not word.isalpha():
         return None
-    maxdist = 1 if len(word) < 7 else 2
     corrector = index.searcher().corrector("spell")
-    for candidate in corrector.suggest(word, limit=3, maxdist=maxdist, prefix=1):
-        if candidate != word and stem(candidate) and _known(index, stem(candidate)):
-            return candidate
+    for distance in (1, 2):
+        for candidate in corrector.suggest(word, limit=5, maxdist=distance, prefix=1):
+            # Short words have many neighbours ("cake" -> "care"): only swapped letters count.
+            if len(word) < (5 if distance == 1 else 7) and not _is_transposition(word, candidate):
+                continue
+            term = stem(candidate)
+            if candidate != word and term and _known(index, term):
+                if _fits_context(index, term, context):
+                    return candidate, distance
+    # An unfinished or misspelt ending ("overwaterd", "cactus"): the longest known stem of it.
+    for cut in (1, 2):
+        head = word[:-cut]
+        if len(head) < 4:
+            break
+        extensions = [
+            t.decode("utf-8") for t in index.searcher().reader().expand_prefix("spell", head)
+        ]
+        extensions = [w for w in extensions if w != word and _known(index, stem(w))]
+        if extensions:
+            best = max(extensions, key=lambda w: (_fits_context(index, stem(w), context), -len(w)))
+            if _fits_context(index, stem(best), context):
+                return best, 2
     return None
 
 
@@ -93,40 +213,74 @@ def _prefix_alternatives(index: SearchIndex, term: str) -> list[Phrase]:
     return [(t,) for _, t in found[: MAX_ALTERNATIVES - 1]]
 
 
-def parse_query(index: SearchIndex, text: str, correct: bool = True) -> ParsedQuery:
+def _apply_fixes(text: str, fixes: dict[str, str]) -> str:
+    """Return text with each misspelled word replaced, everything else as the user typed it."""
+    return WORD_RE.sub(lambda m: fixes.get(m.group().lower(), m.group()), text)
+
+
+def parse_query(
+    index: SearchIndex, text: str, correct: bool = True, synonyms: bool = True
+) -> ParsedQuery:
     """Parse text into concepts, correcting unknown words and applying synonyms."""
+    synonym_map = index.synonyms if synonyms else EMPTY
     cleaned = clean_query(text)
     tokens = raw_words(cleaned)
-    question = tokens[0] if tokens and tokens[0] in QUESTION_WORDS else None
     surface_words: list[str] = []
-    corrected_any = False
-    for word in tokens:
-        if word in STOP_WORDS or len(word) < 2:
-            continue
+    distances: dict[str, int] = {}
+    fixes: dict[str, str] = {}
+    tokens = tokens[: MAX_CONCEPTS * 3]
+    # "too much"/"too little" only qualify the next word (see _over_under).
+    quantifiers = {i + 1 for i in range(len(tokens) - 1) if tokens[i] == "too"}
+    content_words = [
+        w
+        for i, w in enumerate(tokens)
+        if w not in STOP_WORDS and len(w) > 1 and not (i in quantifiers and w in _QUANTIFIERS)
+    ]
+    known = [t for t in map(stem, content_words) if t and _known(index, t)]
+    for word in content_words:
         term = stem(word)
         if not term:
             continue
-        if correct and not _known(index, term) and not index.synonyms.rules.get((term,)):
-            fix = _correct(index, word)
+        if correct and not _known(index, term) and not synonym_map.rules.get((term,)):
+            fix = _correct(index, word, known)
             if fix:
-                surface_words.append(fix)
-                corrected_any = True
+                surface_words.append(fix[0])
+                distances[stem(fix[0])] = fix[1]
+                fixes[word] = fix[0]
                 continue
         surface_words.append(word)
     surface_words = surface_words[: MAX_CONCEPTS * 2]
     terms = [stem(w) for w in surface_words]
     concepts: list[Concept] = []
     position = 0
-    for phrase, alternatives in index.synonyms.expand(terms):
+    compounds = _over_under(tokens)
+    for phrase, alternatives in synonym_map.expand(terms):
         if len(alternatives) == 1 and len(phrase) == 1 and not _known(index, phrase[0]):
             alternatives = (phrase, *_prefix_alternatives(index, phrase[0]))
+        surface_word = surface_words[position] if len(phrase) == 1 else ""
+        if surface_word in compounds:
+            head = stem(compounds[surface_word])[:-1] or compounds[surface_word]
+            alternatives = (*alternatives, *_prefix_alternatives(index, head))
         surface = " ".join(surface_words[position : position + len(phrase)])
         position += len(phrase)
         if any(c.alternatives[0] == phrase for c in concepts):
             continue  # a repeated word is one concept
-        concepts.append(Concept(surface, tuple(alternatives[:MAX_ALTERNATIVES])))
-    corrected = " ".join(surface_words) if corrected_any else None
-    return ParsedQuery(cleaned, tuple(concepts[:MAX_CONCEPTS]), corrected, question)
+        trust = CORRECTION_TRUST.get(distances.get(phrase[0], 0), 1.0) if len(phrase) == 1 else 1.0
+        # Alternatives the index cannot match would only distort the concept's weight.
+        usable = [alt for alt in alternatives if all(_known(index, t) for t in alt)]
+        known_alt = bool(usable)
+        alternatives = tuple((usable or [phrase])[:MAX_ALTERNATIVES])
+        concepts.append(Concept(surface, alternatives, trust, known_alt))
+    corrected = _apply_fixes(cleaned, fixes) if fixes else None
+    opener = tokens[0] if tokens and tokens[0] in _QUESTION_OPENERS else None
+    return ParsedQuery(
+        cleaned,
+        tuple(concepts[:MAX_CONCEPTS]),
+        corrected,
+        question_kind(tokens),
+        opener,
+        intent_hints(tokens),
+    )
 
 
 def whoosh_query(parsed: ParsedQuery) -> wq.Query:

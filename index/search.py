@@ -3,7 +3,8 @@
 Whoosh (BM25F over body, section heading, title and keywords) finds the candidates; a rerank
 over those few candidates then applies what plain BM25F gets wrong on article-shaped content:
 words that name an article's topic count less inside that article, headings and FAQ questions
-count more, and a passage must cover the query's concepts, weighted by rarity, to answer it.
+count more, "what is X" prefers the passage that defines X, and a passage must cover the
+query's concepts, weighted by rarity, to answer it.
 """
 
 from __future__ import annotations
@@ -21,13 +22,61 @@ from .store import SearchIndex
 CANDIDATES = 50
 K1, B = 1.2, 0.75
 HEADING_WEIGHT = 1.2
-FAQ_WEIGHT = 1.5
+# A question matched by an FAQ entry's own question is the best answer a site can give.
+FAQ_WEIGHT = 1.6
+# Words of an article's title or keywords name what every passage of it is about: in the body
+# they count this much; in a heading, by how few of the article's headings contain them.
 TOPIC_DAMPING = 0.3
-ARTICLE_WEIGHT = 0.5
-TITLE_ONLY_CREDIT = 0.5
+# Matching an article's title or keywords: decides between articles, not between passages.
+ARTICLE_WEIGHT = 1.0
+# Coverage credit for a concept found only in the article's title or keywords.
+TITLE_ONLY_CREDIT = 1.0
+DEFINITION_BONUS = 0.6
+# A query that is mostly the article's own topic is best answered by its opening passage.
+OVERVIEW_BONUS = 0.3
+# "why …" finds "Why is …?" headings, "can …" finds "Can I …?".
+OPENER_BONUS = 0.4
+# What the question words ask for ("who" -> risk), found in a heading or the body.
+HINT_HEADING_BONUS = 0.3
+HINT_BODY_BONUS = 0.1
+# A recap restates the sections before it: the section that develops a point answers better.
+RECAP_PENALTY = 0.8
+RECAP_HEADINGS = frozenset(
+    (
+        "conclusion",
+        "conclusions",
+        "summary",
+        "in summary",
+        "in conclusion",
+        "final thoughts",
+        "the bottom line",
+        "bottom line",
+        "takeaways",
+        "key takeaways",
+        "wrapping up",
+    )
+)
 # Below this confidence there is no answer: less than about half of what was asked is covered.
 ANSWER_THRESHOLD = 0.55
 ANSWER_MAX_WORDS = 60
+
+
+_WH_OPENERS = frozenset(("why", "how", "what", "who", "when", "where", "which", "can"))
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Switches for each relevance feature, so the evaluation can measure each one."""
+
+    synonyms: bool = True
+    typos: bool = True
+    topic: bool = True
+    questions: bool = True
+    # False: Whoosh's plain BM25F order, and any match counts as an answer (the baseline).
+    rerank: bool = True
+
+
+DEFAULT_RANKING = Ranking()
 
 
 @dataclass(frozen=True)
@@ -75,74 +124,141 @@ def _phrase_in(alt: tuple[str, ...], terms) -> bool:
     return all(t in terms for t in alt)
 
 
+@dataclass(frozen=True)
+class _Scored:
+    score: float
+    confidence: float
+    matched: frozenset[str]
+
+
 def _score(
-    index: SearchIndex, fields: dict, concepts: tuple[Concept, ...], idfs: list[float]
-) -> tuple[float, float, set[str]]:
-    """Return (rank score, confidence, matched terms) of one candidate passage."""
+    index: SearchIndex,
+    fields: dict,
+    parsed: ParsedQuery,
+    idfs: list[float],
+    ranking: Ranking,
+) -> _Scored:
+    """Score one candidate passage and measure how much of the query it covers."""
     stats = fields["stats"]
     tf, length = stats["tf"], stats["len"]
-    heading = set(stats.get("sec", ()))
+    heading = stats.get("sec", ())
+    defined = stats.get("def", ())
     article = index.articles.get(fields["article"])
     topic = article.topic_terms if article else frozenset()
+    spread = article.topic_spread if article else {}
+    heading_spread = article.topic_heading_spread if article else {}
     norm = K1 * (1 - B + B * length / max(index.avg_body_length, 1.0))
-    faq = fields["kind"] == "faq"
-    score = covered = total_weight = 0.0
-    matched_terms: set[str] = set()
-    for concept, idf in zip(concepts, idfs, strict=True):
+    heading_weight = HEADING_WEIGHT
+    if ranking.questions and fields["kind"] == "faq" and parsed.question:
+        heading_weight *= FAQ_WEIGHT
+    score = covered = total_weight = defined_weight = topic_weight = 0.0
+    matched: set[str] = set()
+    for concept, idf in zip(parsed.concepts, idfs, strict=True):
         total_weight += idf
-        best_body = 0.0
-        in_heading = in_topic = False
+        body_credit = heading_credit = topic_spread = 0.0
+        found = in_topic = in_definition = False
         for alt in concept.alternatives:
-            if _phrase_in(alt, tf):
-                f = min(tf[t] for t in alt)
-                best_body = max(best_body, f * (K1 + 1) / (f + norm))
-                matched_terms.update(alt)
-            if _phrase_in(alt, heading):
-                in_heading = True
-                matched_terms.update(alt)
+            alt_spread = 0.0
             if _phrase_in(alt, topic):
                 in_topic = True
-        local = best_body + (HEADING_WEIGHT * (FAQ_WEIGHT if faq else 1.0) if in_heading else 0.0)
-        damping = TOPIC_DAMPING if in_topic else 1.0
-        score += idf * (damping * local + (ARTICLE_WEIGHT if in_topic else 0.0))
-        if local:
-            covered += idf
+                alt_spread = max(spread.get(t, 1.0) for t in alt)
+                topic_spread = max(topic_spread, alt_spread)
+            damp = ranking.topic and _phrase_in(alt, topic)
+            if _phrase_in(alt, tf):
+                f = min(tf[t] for t in alt)
+                bm25 = f * (K1 + 1) / (f + norm)
+                body_credit = max(body_credit, bm25 * (TOPIC_DAMPING if damp else 1.0))
+                matched.update(alt)
+                found = True
+            if _phrase_in(alt, heading):
+                credit = heading_weight
+                if damp:
+                    # A heading that repeats the article's topic says little about its section,
+                    # and an FAQ question is matched by what it asks, not by the subject.
+                    headings_with = max(heading_spread.get(t, 1.0) for t in alt)
+                    credit = HEADING_WEIGHT * (1.0 - max(headings_with, alt_spread))
+                heading_credit = max(heading_credit, credit)
+                matched.update(alt)
+                found = True
+            in_definition = in_definition or _phrase_in(alt, defined)
+        score += idf * (body_credit + heading_credit + (ARTICLE_WEIGHT if in_topic else 0.0))
+        if in_topic:
+            topic_weight += idf * topic_spread
+        if found:
+            covered += idf * concept.trust
         elif in_topic:
-            covered += idf * TITLE_ONLY_CREDIT
+            covered += idf * concept.trust * TITLE_ONLY_CREDIT
+        if in_definition:
+            defined_weight += idf
     coverage = covered / total_weight if total_weight else 0.0
     # Matching more of the query is worth more than matching one word often.
-    return score * (0.5 + coverage), coverage, matched_terms
+    score *= 0.5 + coverage
+    if ranking.questions and parsed.question == "definition" and total_weight:
+        score *= 1 + DEFINITION_BONUS * defined_weight / total_weight
+    if ranking.questions and parsed.opener in _WH_OPENERS and parsed.opener == stats.get("open"):
+        score *= 1 + OPENER_BONUS
+    if ranking.questions and parsed.hints:
+        if parsed.hints & set(heading):
+            score *= 1 + HINT_HEADING_BONUS
+        elif any(h in tf for h in parsed.hints):
+            score *= 1 + HINT_BODY_BONUS
+    if fields["section"].lower().strip(" :.!") in RECAP_HEADINGS:
+        score *= RECAP_PENALTY
+    # Overview: the query names what the whole article is about (words spread over it).
+    if ranking.topic and fields["position"] == 0 and topic_weight >= 0.6 * total_weight:
+        score *= 1 + OVERVIEW_BONUS
+    return _Scored(score, min(1.0, coverage), frozenset(matched))
 
 
-def _concept_idf(index: SearchIndex, concept: Concept) -> float:
-    best = 0.0
-    for alt in concept.alternatives:
-        # A phrase is as specific as its rarest word.
-        best = max(best, max(index.idf("body", t) for t in alt))
-    return best
+def _concept_idfs(index: SearchIndex, concepts: tuple[Concept, ...]) -> list[float]:
+    """Weigh each concept by rarity; a word the index lacks weighs as much as a typical one.
+
+    An unknown word is either noise ("lots", "bad") or a sign the query is about something
+    else ("chocolate"): weighing it like the query's average known word lets one filler word
+    lower confidence a little, while a query of mostly unknown words still gets no answer.
+    """
+    # A phrase is as specific as its rarest word; the best alternative decides.
+    idfs = [max(max(index.idf("body", t) for t in alt) for alt in c.alternatives) for c in concepts]
+    known = [idf for idf, c in zip(idfs, concepts, strict=True) if c.known]
+    if not known:
+        return idfs
+    typical = sum(known) / len(known)
+    return [idf if c.known else typical for idf, c in zip(idfs, concepts, strict=True)]
 
 
-def rank(index: SearchIndex, parsed: ParsedQuery, limit: int, offset: int = 0) -> SearchResults:
+def _candidates(index: SearchIndex, parsed: ParsedQuery, limit: int) -> tuple[int, list]:
+    """Return (total matches, [(whoosh score, stored fields)]) of the best candidates."""
+    searcher: Searcher = index.searcher()
+    candidate_query = whoosh_query(parsed)
+    try:
+        results = searcher.search(candidate_query, limit=limit)
+        return len(results), [(hit.score, hit.fields()) for hit in results]
+    except Exception as exc:  # a damaged segment surfaces only when read
+        raise IndexUnreadable(f"{index.path}: search failed: {exc}") from exc
+
+
+def rank(
+    index: SearchIndex,
+    parsed: ParsedQuery,
+    limit: int,
+    offset: int = 0,
+    ranking: Ranking = DEFAULT_RANKING,
+) -> SearchResults:
     """Return the requested page of passages for an already parsed query."""
     started = time.perf_counter()
     if not parsed.concepts:
         return SearchResults(parsed.text, parsed.corrected, 0, [], index.version, 0.0)
-    searcher: Searcher = index.searcher()
-    candidate_query = whoosh_query(parsed)
-    try:
-        results = searcher.search(candidate_query, limit=max(CANDIDATES, offset + limit))
-        total = len(results)
-        candidates = [hit.fields() for hit in results]
-    except Exception as exc:  # a damaged segment surfaces only when read
-        raise IndexUnreadable(f"{index.path}: search failed: {exc}") from exc
-    idfs = [_concept_idf(index, c) for c in parsed.concepts]
-    scored = []
-    for fields in candidates:
-        score, confidence, matched = _score(index, fields, parsed.concepts, idfs)
-        scored.append((score, confidence, fields, matched))
-    scored.sort(key=lambda item: (-item[0], item[2]["article"], item[2]["position"]))
+    total, candidates = _candidates(index, parsed, max(CANDIDATES, offset + limit))
+    idfs = _concept_idfs(index, parsed.concepts)
+    scored: list[tuple[_Scored, dict]] = []
+    for whoosh_score, fields in candidates:
+        s = _score(index, fields, parsed, idfs, ranking)
+        if not ranking.rerank:
+            s = _Scored(whoosh_score, 1.0, s.matched)
+        scored.append((s, fields))
+    scored.sort(key=lambda item: (-item[0].score, item[1]["article"], item[1]["position"]))
     hits = []
-    for score, confidence, fields, matched in scored[offset : offset + limit]:
+    for s, fields in scored[offset : offset + limit]:
         article = index.articles.get(fields["article"])
         hits.append(
             Hit(
@@ -152,20 +268,31 @@ def rank(index: SearchIndex, parsed: ParsedQuery, limit: int, offset: int = 0) -
                 section=fields["section"],
                 kind=fields["kind"],
                 text=fields["body"],
-                snippet=highlight(fields["body"], matched),
+                snippet=highlight(fields["body"], s.matched),
                 url=fields["url"],
                 date=fields.get("date", ""),
-                score=round(score, 4),
-                confidence=round(min(1.0, confidence), 3),
+                score=round(s.score, 4),
+                confidence=round(s.confidence, 3),
             )
         )
     took = (time.perf_counter() - started) * 1000
     return SearchResults(parsed.text, parsed.corrected, total, hits, index.version, took)
 
 
-def search(index: SearchIndex, text: str, limit: int = 10, offset: int = 0) -> SearchResults:
+def parse(index: SearchIndex, text: str, ranking: Ranking = DEFAULT_RANKING) -> ParsedQuery:
+    """Parse what the user typed with the ranking's synonym and typo switches."""
+    return parse_query(index, text, correct=ranking.typos, synonyms=ranking.synonyms)
+
+
+def search(
+    index: SearchIndex,
+    text: str,
+    limit: int = 10,
+    offset: int = 0,
+    ranking: Ranking = DEFAULT_RANKING,
+) -> SearchResults:
     """Search the index for what the user typed."""
-    return rank(index, parse_query(index, text), limit, offset)
+    return rank(index, parse(index, text, ranking), limit, offset, ranking)
 
 
 def answer_from(results: SearchResults, parsed: ParsedQuery) -> Answer | None:
@@ -173,21 +300,17 @@ def answer_from(results: SearchResults, parsed: ParsedQuery) -> Answer | None:
     if not results.hits or results.hits[0].confidence < ANSWER_THRESHOLD:
         return None
     top = results.hits[0]
-    terms = parsed.terms
     return Answer(
         id=top.id,
         article=top.article,
         section=top.section,
-        text=best_sentences(top.text, terms, ANSWER_MAX_WORDS),
+        text=best_sentences(top.text, parsed.terms, ANSWER_MAX_WORDS),
         url=top.url,
         confidence=top.confidence,
     )
 
 
-def answer(index: SearchIndex, text: str) -> Answer | None:
+def answer(index: SearchIndex, text: str, ranking: Ranking = DEFAULT_RANKING) -> Answer | None:
     """Return the single best answer for what the user asked, or None."""
-    parsed = parse_query(index, text)
-    return answer_from(rank(index, parsed, limit=1), parsed)
-
-
-__all__ = ["Answer", "Hit", "SearchResults", "answer", "answer_from", "rank", "search"]
+    parsed = parse(index, text, ranking)
+    return answer_from(rank(index, parsed, 1, 0, ranking), parsed)

@@ -22,6 +22,8 @@ from .errors import IndexMissing, IndexUnreadable
 from .schema import SCHEMA_VERSION
 from .synonyms import EMPTY, SynonymMap, load_synonyms
 
+MEMO_LIMIT = 10_000
+
 
 @dataclass(frozen=True)
 class ArticleInfo:
@@ -32,6 +34,9 @@ class ArticleInfo:
     date: str
     url: str
     topic_terms: frozenset[str]
+    # Share of the article's passages, and of its headings, that contain each topic term (0-1).
+    topic_spread: dict[str, float]
+    topic_heading_spread: dict[str, float]
 
 
 class SearchIndex:
@@ -68,7 +73,13 @@ class SearchIndex:
         self.version: str = self.manifest["index_version"]
         self.articles = {
             a["slug"]: ArticleInfo(
-                a["slug"], a["title"], a.get("date", ""), a["url"], frozenset(a["topic_terms"])
+                a["slug"],
+                a["title"],
+                a.get("date", ""),
+                a["url"],
+                frozenset(a["topic_terms"]),
+                a.get("topic_spread", {}),
+                a.get("topic_heading_spread", {}),
             )
             for a in self.manifest.get("articles", [])
         }
@@ -78,6 +89,14 @@ class SearchIndex:
         self._local = threading.local()
         self._searchers: list[Searcher] = []
         self._lock = threading.Lock()
+        # Results of pure, costly look-ups (spelling corrections) for this index version.
+        self.memo: dict = {}
+
+    def remember(self, key: object, value: object) -> None:
+        """Store a look-up result, forgetting everything once MEMO_LIMIT entries are held."""
+        if len(self.memo) >= MEMO_LIMIT:
+            self.memo.clear()
+        self.memo[key] = value
 
     def searcher(self) -> Searcher:
         """Return this thread's searcher, opening it on first use."""

@@ -29,9 +29,6 @@ STOP_WORDS = frozenset(
     tell know want wants like please thing things make makes made""".split()
 )
 
-# Words that turn a query into a question; they shape the answer, they are not search terms.
-QUESTION_WORDS = frozenset("what why how when where who which is are does do can should".split())
-
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\ufeff]")
 # Emoji, variation selectors and replacement characters survive scraping as noise ("?♀️?").
 _SYMBOL_NOISE = re.compile(r"[\ufe00-\ufe0f\ufffd\u2640-\u2642\U0001f000-\U0001faff]")

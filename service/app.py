@@ -16,6 +16,7 @@ from .openapi import bp as openapi_bp
 from .pages import bp as pages_bp
 from .search_api import bp as search_bp
 from .suggest_api import bp as suggest_bp
+from .voice import alexa, dialogflow
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -29,6 +30,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(openapi_bp)
     app.register_blueprint(suggest_bp)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(alexa.bp)
+    app.register_blueprint(dialogflow.bp)
     init_caching(app)  # Cache-Control, ETag and 304 on successful GETs
     init_cors(app)
 

@@ -19,12 +19,39 @@ DEFAULTS: dict[str, Any] = {
     "CORS_ORIGINS": (),
     # Prefix of the article links on the search page, e.g. https://www.example.com ("" = relative).
     "SITE_URL": "",
+    # A deployed stage (set by the stage's environment, and always on Lambda) never runs the
+    # voice routes open: see service/voice/.
+    "DEPLOYED": False,
+    # Alexa skill ids allowed to call /voice/alexa; empty refuses every skill when deployed.
+    "ALEXA_SKILL_IDS": (),
+    # Signature, timestamp and skill-id checks; false is for local development only and is
+    # ignored in a deployed stage.
+    "ALEXA_VERIFY_SIGNATURES": True,
+    # The shared secret Dialogflow sends (bearer token or basic-auth password); empty refuses all.
+    "DIALOGFLOW_WEBHOOK_SECRET": "",
+    # The site's notice spoken after every voice answer ("This is general information, ...").
+    "VOICE_NOTICE": "",
 }
+
+
+def parse_bool(value: str) -> bool:
+    """Parse a yes/no setting; anything unclear is an error rather than a silent default."""
+    word = value.strip().lower()
+    if word in {"1", "true", "yes", "on"}:
+        return True
+    if word in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"not a yes/no setting: {value!r} (use true or false)")
+
+
+def parse_list(value: str) -> tuple[str, ...]:
+    """Parse a comma-separated setting into its non-empty items."""
+    return tuple(item.strip() for item in value.split(",") if item.strip())
 
 
 def parse_origins(value: str) -> tuple[str, ...]:
     """Return the origins in a comma-separated list, normalised ("https://A.com/" -> "https://a.com")."""
-    return tuple(o.strip().rstrip("/").lower() for o in value.split(",") if o.strip())
+    return tuple(origin.rstrip("/").lower() for origin in parse_list(value))
 
 
 # Settings read from the environment, with how to parse each.
@@ -34,6 +61,11 @@ ENV_SETTINGS = {
     "CACHE_S_MAXAGE": int,
     "CORS_ORIGINS": parse_origins,
     "SITE_URL": str,
+    "DEPLOYED": parse_bool,
+    "ALEXA_SKILL_IDS": parse_list,
+    "ALEXA_VERIFY_SIGNATURES": parse_bool,
+    "DIALOGFLOW_WEBHOOK_SECRET": str,
+    "VOICE_NOTICE": str,
 }
 
 
@@ -43,5 +75,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     for name, parse in ENV_SETTINGS.items():
         if name in os.environ:
             config[name] = parse(os.environ[name])
+    if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+        # Lambda sets this in every function: running there is always a deployed stage.
+        config["DEPLOYED"] = True
     config.update(overrides or {})
     return config

@@ -37,6 +37,26 @@ def _json(schema_name: str, description: str) -> dict:
 
 _NULLABLE_STRING = {"type": "string", "nullable": True}
 
+
+def _header(name: str, about: str) -> dict:
+    return {
+        "name": name,
+        "in": "header",
+        "required": False,
+        "description": about,
+        "schema": {"type": "string"},
+    }
+
+
+def _obj(required: list[str], **properties: dict) -> dict:
+    return {"type": "object", "required": required, "properties": properties}
+
+
+_STR = {"type": "string"}
+_OBJECT = {"type": "object"}
+_SSML = _obj(["type", "ssml"], type={"type": "string", "enum": ["SSML"]}, ssml=_STR)
+_TEXT_MESSAGE = _obj(["text"], text=_obj(["text"], text={"type": "array", "items": _STR}))
+
 SPEC: dict = {
     "openapi": "3.0.3",
     "info": {
@@ -113,6 +133,79 @@ SPEC: dict = {
                 },
             }
         },
+        "/voice/alexa": {
+            "post": {
+                "summary": "Alexa custom skill endpoint: a spoken answer in the ASK envelope",
+                "description": (
+                    "Checks Amazon's request signature (SignatureCertChainUrl, Signature-256), "
+                    "the request timestamp (within 150 s) and the skill id (ALEXA_SKILL_IDS) "
+                    "before anything is searched."
+                ),
+                "operationId": "voiceAlexa",
+                "parameters": [
+                    _header("SignatureCertChainUrl", "Where Amazon's signing chain is."),
+                    _header("Signature-256", "Base64 RSA-SHA256 signature of the raw body."),
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/AlexaRequest"}
+                        }
+                    },
+                },
+                "responses": {
+                    "200": _json("AlexaResponse", "What Alexa says (empty for SessionEnded)."),
+                    "400": _ERROR_REF,
+                    "403": _ERROR_REF,
+                    "413": _ERROR_REF,
+                },
+            }
+        },
+        "/voice/dialogflow": {
+            "post": {
+                "summary": "Dialogflow ES or CX fulfillment webhook: a spoken answer",
+                "description": (
+                    "The request's shape tells ES (queryResult) from CX (fulfillmentInfo). "
+                    "Authenticated by DIALOGFLOW_WEBHOOK_SECRET as a bearer token or as the "
+                    "password of basic auth; without a configured secret every call gets 503."
+                ),
+                "operationId": "voiceDialogflow",
+                "security": [{"dialogflowBearer": []}, {"dialogflowBasic": []}],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "oneOf": [
+                                    {"$ref": "#/components/schemas/DialogflowEsRequest"},
+                                    {"$ref": "#/components/schemas/DialogflowCxRequest"},
+                                ]
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": {
+                        "description": "The reply in the caller's format.",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "oneOf": [
+                                        {"$ref": "#/components/schemas/DialogflowEsResponse"},
+                                        {"$ref": "#/components/schemas/DialogflowCxResponse"},
+                                    ]
+                                }
+                            }
+                        },
+                    },
+                    "400": _ERROR_REF,
+                    "401": _ERROR_REF,
+                    "413": _ERROR_REF,
+                    "503": _ERROR_REF,
+                },
+            }
+        },
         "/openapi.json": {
             "get": {
                 "summary": "This description",
@@ -123,6 +216,10 @@ SPEC: dict = {
     },
     "components": {
         "responses": {"Error": _json("Error", "A client error (4xx) or an unavailable index.")},
+        "securitySchemes": {
+            "dialogflowBearer": {"type": "http", "scheme": "bearer"},
+            "dialogflowBasic": {"type": "http", "scheme": "basic"},
+        },
         "schemas": {
             "Error": {
                 "type": "object",
@@ -212,6 +309,82 @@ SPEC: dict = {
                     },
                 },
             },
+            "AlexaRequest": _obj(
+                ["version", "request"],
+                version=_STR,
+                session=_OBJECT,
+                context=_OBJECT,
+                request=_obj(
+                    ["type", "requestId", "timestamp"],
+                    type={
+                        "type": "string",
+                        "description": "LaunchRequest, IntentRequest or SessionEndedRequest.",
+                    },
+                    requestId=_STR,
+                    timestamp={"type": "string", "format": "date-time"},
+                    locale=_STR,
+                    intent=_obj(
+                        ["name"],
+                        name=_STR,
+                        slots={"type": "object", "description": "SearchIntent: slots.query.value"},
+                    ),
+                ),
+            ),
+            "AlexaResponse": _obj(
+                ["version", "response"],
+                version=_STR,
+                sessionAttributes=_OBJECT,
+                response={
+                    "type": "object",
+                    "properties": {
+                        "outputSpeech": _SSML,
+                        "card": _obj(
+                            ["type", "title", "content"],
+                            type={"type": "string", "enum": ["Simple"]},
+                            title=_STR,
+                            content=_STR,
+                        ),
+                        "reprompt": _obj(["outputSpeech"], outputSpeech=_SSML),
+                        "shouldEndSession": {"type": "boolean"},
+                    },
+                },
+            ),
+            "DialogflowEsRequest": _obj(
+                ["queryResult"],
+                responseId=_STR,
+                session=_STR,
+                queryResult=_obj(
+                    [], queryText=_STR, parameters=_OBJECT, action=_STR, intent=_OBJECT
+                ),
+            ),
+            "DialogflowEsResponse": _obj(
+                ["fulfillmentText", "fulfillmentMessages"],
+                fulfillmentText=_STR,
+                fulfillmentMessages={"type": "array", "items": _TEXT_MESSAGE},
+            ),
+            "DialogflowCxRequest": _obj(
+                ["fulfillmentInfo"],
+                detectIntentResponseId=_STR,
+                fulfillmentInfo=_obj([], tag=_STR),
+                sessionInfo=_obj([], session=_STR, parameters=_OBJECT),
+                text=_STR,
+                transcript=_STR,
+            ),
+            "DialogflowCxResponse": _obj(
+                ["fulfillmentResponse"],
+                fulfillmentResponse=_obj(
+                    ["messages"], messages={"type": "array", "items": _TEXT_MESSAGE}
+                ),
+                sessionInfo=_obj(
+                    [],
+                    parameters=_obj(
+                        [],
+                        answer_found={"type": "boolean"},
+                        answer_article=_NULLABLE_STRING,
+                        answer_url=_NULLABLE_STRING,
+                    ),
+                ),
+            ),
             "HealthResponse": {
                 "type": "object",
                 "required": ["status", "index_version", "articles", "passages"],

@@ -1,0 +1,58 @@
+"""Ask the search core one spoken question and say what came of it."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from enum import Enum
+
+from index.errors import BadQuery, IndexMissing, IndexUnreadable
+from index.query import clean_query, parse_query
+from index.search import Answer, answer_from, rank
+from index.text import WORD_RE, normalize
+
+from ..search_api import current_index
+
+log = logging.getLogger(__name__)
+
+
+class Outcome(Enum):
+    """What a spoken question led to."""
+
+    ANSWER = "answer"
+    NO_ANSWER = "no_answer"
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    UNAVAILABLE = "unavailable"
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """The outcome, the answer when there is one, and the query's terms (for trimming)."""
+
+    outcome: Outcome
+    answer: Answer | None = None
+    terms: frozenset[str] = field(default_factory=frozenset)
+
+
+def look_up(question: object) -> Lookup:
+    """Return the confident answer to question, or why there is none."""
+    if not isinstance(question, str) or not question.strip():
+        return Lookup(Outcome.EMPTY)
+    try:
+        text = clean_query(question)
+    except BadQuery:
+        # clean_query refuses only text that is empty once normalised, or over-long text.
+        return Lookup(Outcome.TOO_LONG if normalize(question).strip() else Outcome.EMPTY)
+    if not WORD_RE.search(text):
+        return Lookup(Outcome.EMPTY)
+    try:
+        index = current_index()
+        parsed = parse_query(index, text)
+        found = answer_from(rank(index, parsed, limit=1), parsed)
+    except (IndexMissing, IndexUnreadable) as exc:
+        log.error("voice question not answered, index unavailable: %s", exc)
+        return Lookup(Outcome.UNAVAILABLE)
+    if found is None:
+        return Lookup(Outcome.NO_ANSWER)
+    return Lookup(Outcome.ANSWER, found, frozenset(parsed.terms))

@@ -1,0 +1,143 @@
+"""What the voice assistants say: the phrases, short spoken answers, and well-formed SSML."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from index.search import Answer
+from index.snippets import best_sentences
+
+from .lookup import Lookup, Outcome
+
+# About 15 seconds of speech: longer answers lose the listener.
+SPOKEN_MAX_WORDS = 40
+# A single sentence may run a little past that rather than be cut mid-thought.
+LONG_SENTENCE_WORDS = 60
+
+WELCOME = "Hi! Ask me a question in your own words, and I'll find the answer in our articles."
+ASK = "What would you like to know?"
+REPROMPT = "What would you like to know? Or say stop to finish."
+HELP = (
+    "Ask a question the way you would ask a person, for example: what causes, or tell me "
+    "about, and then the topic. I'll read you a short answer and say which article it is from."
+)
+NO_ANSWER = "Sorry, I couldn't find a good answer to that in our articles."
+TRY_AGAIN = "You can ask it another way, or ask something else."
+REPEAT = "Sorry, I didn't catch the question. Could you say it again?"
+TOO_LONG = "That question was too long for me. Could you ask it in fewer words?"
+FALLBACK = "Sorry, I can't help with that. I answer questions about the articles on this site."
+UNAVAILABLE = "Sorry, I can't look anything up right now. Please try again in a little while."
+ANYTHING_ELSE = "Anything else?"
+GOODBYE = "Goodbye."
+
+_MARK_TAGS = re.compile(r"</?mark>", re.IGNORECASE)
+# Characters XML 1.0 cannot carry at all, so no SSML parser would accept them.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_QUOTES = {'"': "&quot;", "'": "&apos;"}
+
+
+def clean(text: str) -> str:
+    """Return text fit to speak: no highlight tags, no characters XML forbids, single spaces."""
+    return " ".join(_NOT_XML.sub("", _MARK_TAGS.sub("", text)).split())
+
+
+def sentence(text: str) -> str:
+    """Return text ending in a full stop unless it already ends a sentence."""
+    text = clean(text)
+    return text if not text or text[-1] in ".!?" else text + "."
+
+
+@dataclass(frozen=True)
+class Speech:
+    """Something to say, as separate parts (each a paragraph in SSML)."""
+
+    parts: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        """Return the plain text, for Dialogflow and for cards."""
+        return " ".join(self.parts)
+
+    @property
+    def ssml(self) -> str:
+        """Return the SSML document, every part escaped."""
+        body = "".join(f"<p>{escape(part, _QUOTES)}</p>" for part in self.parts)
+        return f"<speak>{body}</speak>"
+
+
+def say(*parts: str) -> Speech:
+    """Return a Speech of the non-empty parts."""
+    return Speech(tuple(p for p in (clean(part) for part in parts) if p))
+
+
+def spoken_text(answer_text: str, terms: Iterable[str]) -> str:
+    """Return about 40 words of whole sentences from an answer, the best-matching ones."""
+    terms = set(terms)
+    short = best_sentences(answer_text, terms, SPOKEN_MAX_WORDS)
+    if short.endswith("…"):
+        short = best_sentences(answer_text, terms, LONG_SENTENCE_WORDS)
+    if short.endswith("…"):
+        # A sentence too long even for that: end it plainly rather than with a trailing-off.
+        short = short[:-1].rstrip(" ,;:") + "."
+    return sentence(short)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One turn: what to say, what to say if the user stays silent (None ends the session)."""
+
+    speech: Speech
+    reprompt: Speech | None = None
+    answer: Answer | None = None
+
+    @property
+    def ends_session(self) -> bool:
+        """Return whether this turn closes the conversation."""
+        return self.reprompt is None
+
+
+def answer_reply(found: Answer, terms: Iterable[str], notice: str, keep_open: bool) -> Reply:
+    """Return the spoken answer, its source, the site's notice, and a follow-up if open."""
+    speech = say(
+        spoken_text(found.text, terms),
+        f"From: {sentence(found.article)}",
+        sentence(notice),
+        ANYTHING_ELSE if keep_open else "",
+    )
+    return Reply(speech, say(REPROMPT) if keep_open else None, found)
+
+
+def reply_for(lookup: Lookup, notice: str, keep_open: bool) -> Reply:
+    """Return the turn for a looked-up question; only an answer may close the session."""
+    if lookup.outcome is Outcome.ANSWER and lookup.answer is not None:
+        return answer_reply(lookup.answer, lookup.terms, notice, keep_open)
+    if lookup.outcome is Outcome.UNAVAILABLE:
+        return Reply(say(UNAVAILABLE))
+    if lookup.outcome is Outcome.TOO_LONG:
+        return Reply(say(TOO_LONG), say(REPROMPT))
+    if lookup.outcome is Outcome.EMPTY:
+        return Reply(say(REPEAT), say(REPROMPT))
+    return Reply(say(NO_ANSWER, TRY_AGAIN), say(REPROMPT))
+
+
+def welcome() -> Reply:
+    """Return the greeting that says what can be asked."""
+    return Reply(say(WELCOME, ASK), say(REPROMPT))
+
+
+def help_reply() -> Reply:
+    """Return how to use the assistant."""
+    return Reply(say(HELP, ASK), say(REPROMPT))
+
+
+def fallback() -> Reply:
+    """Return the reply to something that is not a question for us."""
+    return Reply(say(FALLBACK, ASK), say(REPROMPT))
+
+
+def goodbye() -> Reply:
+    """Return the closing words."""
+    return Reply(say(GOODBYE))

@@ -1,0 +1,1 @@
+"""Tests of the voice routes (Alexa skill, Dialogflow webhooks)."""

@@ -1,0 +1,96 @@
+"""Spoken text: about 40 words of whole sentences, then the source; SSML always well formed."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.search import Answer
+from service.voice.lookup import Lookup, Outcome
+from service.voice.speech import answer_reply, reply_for, say, spoken_text
+
+from .helpers import ssml_text
+
+SHORT = "Iron helps make dopamine."  # 4 words
+TWELVE = "Low iron levels in the brain may disturb the signals that control movement."
+
+
+def words(n: int, word: str = "word") -> str:
+    return " ".join([word] * n)
+
+
+def make_answer(text: str, article: str = "Iron and Sleep") -> Answer:
+    return Answer("a/s", article, "Section", text, "/articles/a#s", 1.0)
+
+
+def test_long_answers_are_cut_at_a_sentence_boundary_near_40_words():
+    text = " ".join([TWELVE] * 5)  # 65 words in five sentences
+    spoken = spoken_text(text, {"iron"})
+    assert spoken == " ".join([TWELVE] * 3)  # 39 words; a fourth sentence would pass 40
+
+
+def test_the_sentences_that_match_the_question_are_spoken():
+    text = f"{words(30, 'filler')}. {words(20, 'other')}. Iron helps make dopamine."
+    assert spoken_text(text, {"iron", "dopamin"}).endswith("Iron helps make dopamine.")
+
+
+def test_one_long_sentence_is_spoken_whole_rather_than_cut():
+    sentence = f"Iron {words(48)} ends here."
+    assert spoken_text(sentence, {"iron"}) == sentence
+
+
+def test_a_sentence_too_long_to_speak_ends_plainly_not_trailing_off():
+    spoken = spoken_text(f"Iron {words(100)} end.", {"iron"})
+    assert spoken.endswith("word.")
+    assert "…" not in spoken
+    assert len(spoken.split()) <= 61
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Salt & pepper < 5 g > "none" isn\'t enough.',
+        "Use <mark>iron</mark> & <b>steel</b>.",
+        "Odd\x00 control\x08 chars\x1f and \ufffe stay out.",
+        "]]> <![CDATA[ <!-- --> &amp; &#x41;",
+    ],
+)
+def test_ssml_is_well_formed_whatever_the_text(text):
+    speech = answer_reply(make_answer(text, article='A & B <"C">'), set(), "", keep_open=False)
+    spoken = ssml_text(speech.speech.ssml)  # parses as XML or fails
+    assert "<mark>" not in speech.speech.ssml and "mark" not in spoken
+    assert 'From: A & B <"C">.' in spoken
+    for forbidden in ("\x00", "\x08", "\x1f", "\ufffe"):
+        assert forbidden not in speech.speech.ssml
+
+
+def test_markup_in_text_is_spoken_literally():
+    spoken = ssml_text(say("Fish & chips <cheap>", 'He said "hi"').ssml)
+    assert spoken == 'Fish & chips <cheap> He said "hi"'
+
+
+def test_the_source_and_notice_follow_the_answer():
+    reply = answer_reply(make_answer(SHORT), {"iron"}, "Not medical advice", keep_open=False)
+    assert reply.speech.parts == (SHORT, "From: Iron and Sleep.", "Not medical advice.")
+    assert reply.ends_session
+
+
+def test_no_notice_means_nothing_extra_is_said():
+    reply = answer_reply(make_answer(SHORT), {"iron"}, "  ", keep_open=True)
+    assert reply.speech.parts == (SHORT, "From: Iron and Sleep.", "Anything else?")
+    assert not reply.ends_session
+
+
+@pytest.mark.parametrize(
+    ("outcome", "ends"),
+    [
+        (Outcome.NO_ANSWER, False),
+        (Outcome.EMPTY, False),
+        (Outcome.TOO_LONG, False),
+        (Outcome.UNAVAILABLE, True),
+    ],
+)
+def test_no_answer_never_speaks_a_passage(outcome, ends):
+    reply = reply_for(Lookup(outcome), "Notice", keep_open=False)
+    assert reply.answer is None
+    assert "From:" not in reply.speech.text
+    assert reply.ends_session is ends
