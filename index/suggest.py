@@ -5,9 +5,9 @@ one is partial unless the text ends in a space or punctuation (`restless leg syn
 `restless leg syndrome`). Suggestions come from two places:
 
 - phrases: section headings, FAQ questions and article titles. Those that begin with the typed
-  words come first, then those that hold every complete word (by stem) and a word starting with
-  the partial one; within each, questions before titles before headings, specific before
-  generic ("Conclusion" in many articles), short before long.
+  words come first, then those that hold every complete word (by stem) and a word (not a stop
+  word) starting with the partial one; within each, questions before titles before headings,
+  specific before generic ("Conclusion" in many articles), short before long.
 - completions: the typed words with the partial one completed from the index vocabulary (the
   unstemmed `spell` field). With complete words before it, a completion must share passages
   with them; words that directly follow the last one in the text ("cast" -> "cast iron") win,
@@ -71,6 +71,9 @@ class _Phrase:
     words: tuple[str, ...]
     # Per word, what a typed word must equal to match it: its stem, or the word for stop words.
     keys: tuple[str, ...]
+    # The words that are not stop words: only these complete a partial word inside a phrase
+    # ("an" should not find every heading with "and" in it).
+    content_words: tuple[str, ...]
 
 
 def _key(word: str) -> str:
@@ -92,7 +95,7 @@ class _Tables:
         for i, phrase in enumerate(self.phrases):
             for k in dict.fromkeys(phrase.keys):
                 self.by_key.setdefault(k, []).append(i)
-            for w in dict.fromkeys(phrase.words):
+            for w in dict.fromkeys(phrase.content_words):
                 self.by_word.setdefault(w, []).append(i)
             self.by_first.setdefault(phrase.words[0], []).append(i)
             self.by_first_key.setdefault(phrase.keys[0], []).append(i)
@@ -136,7 +139,8 @@ def _collect_phrases(index: SearchIndex, reader) -> list[_Phrase]:
     phrases = []
     for key, (text, kind, _) in sorted(found.items(), key=static_rank):
         words = tuple(key.split())
-        phrases.append(_Phrase(text, kind, words, tuple(_key(w) for w in words)))
+        content = tuple(w for w in words if stem(w))
+        phrases.append(_Phrase(text, kind, words, tuple(_key(w) for w in words), content))
     return phrases
 
 
@@ -179,10 +183,10 @@ def _phrase_matches(
     phrases = tables.phrases
 
     def has_partial(i: int, at: int | None = None) -> bool:
-        words = phrases[i].words
         if at is not None:
+            words = phrases[i].words
             return len(words) > at and words[at].startswith(partial)
-        return any(w.startswith(partial) for w in words)
+        return any(w.startswith(partial) for w in phrases[i].content_words)
 
     # Phrases that begin with what was typed.
     if typed:
