@@ -5,6 +5,7 @@ import shutil
 import pytest
 
 from index.build import build_index
+from index.text import STOP_WORDS
 from service.app import create_app
 
 from .conftest import FIXTURES, make_content
@@ -135,3 +136,10 @@ def test_a_rebuild_brings_new_suggestions_and_a_new_etag(tmp_path):
     again = client.get("/suggest?q=how to sea", headers={"If-None-Match": before.headers["ETag"]})
     assert again.status_code == 200
     assert again.get_json() == after.get_json()
+
+
+def test_stop_words_inside_a_phrase_do_not_complete_a_partial_word(multi_client):
+    # "an" must not bring every heading with "and" in it.
+    for item in _suggest(multi_client, "an", limit=20):
+        words = item["text"].lower().replace(":", " ").replace("?", " ").split()
+        assert any(w.startswith("an") and w not in STOP_WORDS for w in words), item
