@@ -7,6 +7,8 @@ has already escaped and marked up with <mark>.
 
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, Response, current_app, render_template, request
 
 from index.errors import IndexMissing, IndexUnreadable
@@ -15,6 +17,7 @@ from index.search import answer_from, rank
 
 from .errors import ApiError
 from .params import int_param, query_text
+from .query_log import log_query
 from .search_api import MAX_OFFSET, current_index
 
 bp = Blueprint("pages", __name__)
@@ -39,6 +42,7 @@ def search_page() -> tuple[str, int]:
     if not request.args.get("q", "").strip():
         return render_template("search.html", **context), 200
     context["query"] = request.args.get("q", "")
+    started = time.perf_counter()
     try:
         text = query_text()
         offset = int_param("offset", 0, 0, MAX_OFFSET)
@@ -51,12 +55,10 @@ def search_page() -> tuple[str, int]:
         current_app.logger.exception("search page: index unavailable")
         message = "Search is not available right now. Please try again in a minute."
         return render_template("search.html", error=message, **context), 503
-    context.update(
-        query=text,
-        results=results,
-        offset=offset,
-        answer=answer_from(results, parsed) if offset == 0 else None,
-    )
+    found = answer_from(results, parsed) if offset == 0 else None
+    # The page is where most people search: its queries go to the same log as the API's.
+    log_query("/", results, started, answer=found, offset=offset)
+    context.update(query=text, results=results, offset=offset, answer=found)
     return render_template("search.html", **context), 200
 
 

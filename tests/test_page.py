@@ -1,5 +1,6 @@
 """The search page at / through the test client: server-rendered results, escaping, headers."""
 
+import json
 import re
 from html.parser import HTMLParser
 
@@ -199,3 +200,16 @@ def test_the_script_and_stylesheet_are_served(client):
     # Static files revalidate with their own validators (redeploys change them).
     with client.get(script, headers={"If-None-Match": etag}) as cached:
         assert cached.status_code == 304
+
+
+def test_a_search_on_the_page_is_logged_like_an_api_query(client, caplog):
+    from service import query_log
+
+    query_log.logger.addHandler(caplog.handler)
+    try:
+        client.get("/?q=is+rls+genetic")
+        client.get("/")  # the empty start page is not a query
+    finally:
+        query_log.logger.removeHandler(caplog.handler)
+    [line] = [json.loads(r.getMessage()) for r in caplog.records]
+    assert (line["route"], line["query"], line["answered"]) == ("/", "is rls genetic", True)
