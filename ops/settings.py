@@ -76,7 +76,7 @@ def cache_notice(stage: str, version: str, settings: dict) -> str:
             f"  - browsers: up to {max_age} s (Cache-Control max-age); nothing to do",
             f"  - a CDN or shared cache in front of the API: up to {s_maxage} s (s-maxage), or",
             "    invalidate now, e.g. CloudFront: aws cloudfront create-invalidation "
-            "--distribution-id <ID> --paths '/search*' '/answer*' '/voice/*'",
+            "--distribution-id <ID> --paths '/*' (every response depends on the index)",
             "  - the API Gateway stage cache, if you enabled one: aws apigateway "
             f"flush-stage-cache --rest-api-id <API ID> --stage-name {stage}",
             f'Check what is live: curl <API URL>/health shows "index_version": "{version}"; '

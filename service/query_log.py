@@ -14,6 +14,8 @@ import logging
 import sys
 import time
 
+from flask import g, has_request_context
+
 from index.search import Answer, SearchResults
 
 LOGGER_NAME = "faq.query"
@@ -90,4 +92,11 @@ def log_query(
 ) -> None:
     """Write one JSON line describing a query; pass answer= on routes that answer."""
     record = query_record(route, results, started, answer, offset)
+    if has_request_context():
+        g.query_record = record  # a repeat served from memory logs it again (cached_responses)
+    write_record(record)
+
+
+def write_record(record: dict) -> None:
+    """Write one query record as a JSON line."""
     logger.info(json.dumps(record, ensure_ascii=False, separators=(",", ":")))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, current_app, g, jsonify
 
 from index.errors import IndexMissing, IndexUnreadable
 from index.query import parse_query
@@ -23,8 +23,11 @@ MAX_OFFSET = 500
 
 def current_index() -> SearchIndex:
     """Return the index this process serves (opened once, reopened after a rebuild)."""
-    provider: IndexProvider = current_app.extensions["search_index"]
-    return provider.get()
+    # One version per request: the ETag (service/caching.py) names the version that answered.
+    if "search_index" not in g:
+        provider: IndexProvider = current_app.extensions["search_index"]
+        g.search_index = provider.get()
+    return g.search_index
 
 
 def hit_json(hit: Hit) -> dict:

@@ -1,5 +1,6 @@
 """The response cache: repeats are served from memory, never stale after a rebuild, bounded."""
 
+import json
 from pathlib import Path
 
 from index.build import build_index
@@ -79,3 +80,33 @@ def test_errors_are_never_cached(index_dir, tmp_path):
         response = missing.get("/search?q=iron")
         assert response.status_code == 503
         assert "X-Cache" not in response.headers
+
+
+def test_suggestions_keep_the_trailing_space_apart(index_dir):
+    cached = _app(index_dir).test_client()
+    fresh = _app(index_dir, RESPONSE_CACHE_SIZE=0).test_client()
+    for q in ("restless", "restless ", "restless", "restless "):
+        response = cached.get("/suggest", query_string={"q": q})
+        assert response.get_json() == fresh.get("/suggest", query_string={"q": q}).get_json()
+
+
+def test_a_hit_is_logged_like_the_first_answer(index_dir, capsys):
+    client = _app(index_dir).test_client()
+    capsys.readouterr()
+    for _ in range(3):
+        client.get("/answer?q=is rls genetic")
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
+    assert len(lines) == 3
+    assert {(x["route"], x["query"], x["top_id"], x["answered"]) for x in lines} == {
+        ("/answer", "is rls genetic", lines[0]["top_id"], True)
+    }
+
+
+def test_a_hit_carries_the_etag_of_the_version_that_answered(index_dir):
+    client = _app(index_dir).test_client()
+    first = client.get("/search?q=iron")
+    again = client.get("/search?q=iron")
+    assert again.headers["X-Cache"] == "hit"
+    assert again.headers["ETag"] == first.headers["ETag"]
+    revalidated = client.get("/search?q=iron", headers={"If-None-Match": first.headers["ETag"]})
+    assert revalidated.status_code == 304

@@ -10,6 +10,7 @@ entry goes first. Responses carry `X-Cache: hit` or `miss`.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from typing import Any
 
@@ -18,8 +19,13 @@ from flask import Flask, Response, current_app, g, request
 from index.errors import BadQuery, SearchError
 from index.query import clean_query
 
+from .query_log import write_record
+
 # One response larger than this is not worth holding (a page of 50 long passages).
 MAX_BODY_BYTES = 256 * 1024
+# Routes that read only the normalised query (clean_query): "iron  pan" and "iron pan" are
+# one entry there. Other routes are keyed by q exactly as sent.
+NORMALISED_ROUTES = frozenset(("/search", "/answer"))
 
 
 class ResponseCache:
@@ -27,26 +33,26 @@ class ResponseCache:
 
     def __init__(self, size: int):
         self.size = size
-        self._entries: OrderedDict[Any, tuple[bytes, str]] = OrderedDict()
+        self._entries: OrderedDict[Any, tuple[bytes, str, dict | None]] = OrderedDict()
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, key: Any) -> tuple[bytes, str] | None:
-        """Return (body, mimetype) for key, marking it recently used; None when absent."""
+    def get(self, key: Any) -> tuple[bytes, str, dict | None] | None:
+        """Return (body, mimetype, query log record) for key, marking it recently used."""
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
                 self._entries.move_to_end(key)
             return found
 
-    def put(self, key: Any, body: bytes, mimetype: str) -> None:
+    def put(self, key: Any, body: bytes, mimetype: str, record: dict | None = None) -> None:
         """Keep body for key, dropping the least recently used entries beyond the size."""
         if self.size <= 0 or len(body) > MAX_BODY_BYTES:
             return
         with self._lock:
-            self._entries[key] = (body, mimetype)
+            self._entries[key] = (body, mimetype, record)
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
@@ -61,6 +67,8 @@ def cache_key(version: str) -> tuple | None:
         text = clean_query(values[0])
     except BadQuery:
         return None
+    if request.path not in NORMALISED_ROUTES:
+        text = values[0]  # e.g. /suggest: a trailing space ends the last word
     others = tuple(sorted((k, v) for k, v in request.args.items(multi=True) if k != "q"))
     return (version, request.path, text, others)
 
@@ -75,18 +83,25 @@ def init_app(app: Flask) -> None:
     def _lookup() -> Response | None:
         if cache.size <= 0 or request.method != "GET" or request.path not in routes:
             return None
+        started = time.perf_counter()
         try:
-            version = current_app.extensions["search_index"].get().version
+            index = current_app.extensions["search_index"].get()
         except SearchError:
             return None  # no usable index: the route reports it
-        key = cache_key(version)
+        key = cache_key(index.version)
         if key is None:
             return None
         found = cache.get(key)
         if found is None:
             g.response_cache_key = key
             return None
-        body, mimetype = found
+        # The version that answered, for the ETag (service/caching.py), as the route would set.
+        g.search_index = index
+        body, mimetype, record = found
+        if record is not None:
+            # Ops count repeats too (scripts/query_report.py): log the query as if answered.
+            elapsed = round((time.perf_counter() - started) * 1000, 3)
+            write_record({**record, "time": _now(), "latency_ms": elapsed})
         response = Response(body, mimetype=mimetype)
         response.headers["X-Cache"] = "hit"
         return response
@@ -97,5 +112,9 @@ def init_app(app: Flask) -> None:
         if key is not None:
             response.headers["X-Cache"] = "miss"
             if response.status_code == 200 and not response.direct_passthrough:
-                cache.put(key, response.get_data(), response.mimetype)
+                cache.put(key, response.get_data(), response.mimetype, g.get("query_record"))
         return response
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
