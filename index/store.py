@@ -191,13 +191,15 @@ class IndexProvider:
 
     def __init__(self, root: Path):
         self.root = Path(root)
+        # Checked on every request: a plain string spares pathlib's per-call joins.
+        self._current_file = str(self.root / CURRENT_FILE)
         self._current: SearchIndex | None = None
         self._stamp: tuple[int, int] | None = None
         self._lock = threading.Lock()
 
     def _read_stamp(self) -> tuple[int, int] | None:
         try:
-            st = os.stat(self.root / CURRENT_FILE)
+            st = os.stat(self._current_file)
         except OSError:
             return None
         return (st.st_mtime_ns, st.st_ino)

@@ -35,9 +35,17 @@ class ResponseCache:
         self.size = size
         self._entries: OrderedDict[Any, tuple[bytes, str, dict | None]] = OrderedDict()
         self._lock = threading.Lock()
+        # (index version, path, raw query string) -> key; a dict swap is atomic, so no lock.
+        self.aliases: dict[Any, Any] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def alias(self, raw: Any, key: Any) -> None:
+        """Remember that the raw request raw has key (forgotten wholesale when too many)."""
+        if len(self.aliases) >= 4 * max(self.size, 1):
+            self.aliases = {}
+        self.aliases[raw] = key
 
     def get(self, key: Any) -> tuple[bytes, str, dict | None] | None:
         """Return (body, mimetype, query log record) for key, marking it recently used."""
@@ -88,9 +96,15 @@ def init_app(app: Flask) -> None:
             index = current_app.extensions["search_index"].get()
         except SearchError:
             return None  # no usable index: the route reports it
-        key = cache_key(index.version)
+        # A search box repeats the very same URL: its raw query string finds the key without
+        # parsing and normalising the arguments again.
+        raw = (index.version, request.path, request.query_string)
+        key = cache.aliases.get(raw)
         if key is None:
-            return None
+            key = cache_key(index.version)
+            if key is None:
+                return None
+            cache.alias(raw, key)
         found = cache.get(key)
         if found is None:
             g.response_cache_key = key
