@@ -22,7 +22,7 @@ def draw(rows: list[dict], path: Path, title: str) -> bool:
     matplotlib.use("Agg")  # no display: write the file only
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(8, 5), dpi=110)
+    fig, ax = plt.subplots(figsize=(10, 5), dpi=100)
     for engine in dict.fromkeys(r["engine"] for r in rows):
         mine = sorted((r for r in rows if r["engine"] == engine), key=lambda r: r["docs"])
         docs = [r["docs"] for r in mine]
@@ -47,7 +47,7 @@ def draw(rows: list[dict], path: Path, title: str) -> bool:
     ax.set_ylabel("warm query latency, ms (log)")
     ax.set_title(title, fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)
