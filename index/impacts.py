@@ -20,16 +20,15 @@ from array import array
 from collections import Counter, OrderedDict
 from pathlib import Path
 
+from .schema import FIELD_BOOSTS, SEARCH_FIELDS
 from .text import stems
 
 POSTINGS_FILE = "impacts.bin"
 TERMS_FILE = "impacts.terms"
 FORMAT = 1
 K1, B = 1.2, 0.75
-# The fields a query searches and their weights: the same as query.FIELD_BOOSTS (kept here
-# because query imports store, which imports this module).
-FIELDS = ("body", "section", "title", "keywords")
-BOOSTS = (1.0, 2.0, 1.5, 1.5)
+FIELDS = SEARCH_FIELDS
+BOOSTS = tuple(FIELD_BOOSTS[f] for f in FIELDS)
 # Decoded postings of common words are kept per process, up to this many postings in all
 # (about 9 MB); rarer words decode in microseconds and are not kept.
 CACHE_POSTINGS = 100_000

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from whoosh import query as wq
 
 from .errors import BadQuery
+from .schema import FIELD_BOOSTS, SEARCH_FIELDS
 from .store import SearchIndex
 from .synonyms import EMPTY
 from .text import STOP_WORDS, WORD_RE, normalize, raw_words, stem
@@ -20,8 +21,6 @@ MAX_QUERY_CHARS = 200
 # Bounds that keep the worst query within a few times a normal one's cost.
 MAX_CONCEPTS = 12
 MAX_ALTERNATIVES = 6
-SEARCH_FIELDS = ("body", "section", "title", "keywords")
-FIELD_BOOSTS = {"body": 1.0, "section": 2.0, "title": 1.5, "keywords": 1.5}
 
 # A corrected word may not be what the user meant: it counts for less in answer confidence.
 CORRECTION_TRUST = {0: 1.0, 1: 0.85, 2: 0.6}
