@@ -27,13 +27,13 @@ from whoosh import index as whoosh_index
 
 from .content import Article, load_articles
 from .errors import BadContent, BuildError
+from .impacts import ImpactWriter
+from .layout import CURRENT_FILE, MANIFEST_FILE
 from .schema import SCHEMA_VERSION, make_schema
 from .snippets import sentences
 from .synonyms import load_synonyms
 from .text import raw_words, stems, words
 
-CURRENT_FILE = "CURRENT"
-MANIFEST_FILE = "manifest.json"
 KEEP_VERSIONS = 2
 # Curated files that live beside the articles and change what the index answers.
 CURATED_FILES = ("synonyms.txt",)
@@ -168,19 +168,27 @@ def write_index(
     try:
         ix = whoosh_index.create_in(str(staging), make_schema())
         writer = ix.writer(limitmb=256)
+        impacts = ImpactWriter()
         total = sum(len(a.passages) for a in articles)
         done = 0
+        ids: list[str] = []
         try:
             for doc in _documents(articles):
                 writer.add_document(**doc)
+                impacts.add(doc["body"], doc["section"], doc["title"], doc["keywords"])
+                ids.append(doc["id"])
                 done += 1
                 if progress and (done % 500 == 0 or done == total):
                     progress(done, total)
-            writer.commit()
+            # One segment, so Whoosh numbers passages in the order they were added, as the
+            # impact postings do.
+            writer.commit(optimize=True)
         except BaseException:
             writer.cancel()
             raise
+        _check_numbering(ix, ids)
         ix.close()
+        impacts.write(staging)
         manifest = {
             "index_version": version,
             "schema_version": SCHEMA_VERSION,
@@ -221,6 +229,16 @@ def index_files(folder: Path) -> dict[str, dict]:
                     digest.update(chunk)
             files[path.name] = {"bytes": path.stat().st_size, "sha256": digest.hexdigest()}
     return files
+
+
+def _check_numbering(ix, ids: list[str]) -> None:
+    """Raise BuildError unless Whoosh numbered the passages in the order they were added."""
+    with ix.searcher() as searcher:
+        probes = sorted({0, len(ids) // 2, len(ids) - 1}) if ids else []
+        if searcher.doc_count_all() != len(ids) or any(
+            searcher.stored_fields(n)["id"] != ids[n] for n in probes
+        ):
+            raise BuildError("the index numbered passages out of order; rebuild from scratch")
 
 
 def _point_current(output_dir: Path, name: str) -> None:

@@ -13,6 +13,7 @@ from itertools import islice
 from whoosh import query as wq
 
 from .errors import BadQuery
+from .schema import FIELD_BOOSTS, SEARCH_FIELDS
 from .store import SearchIndex
 from .synonyms import EMPTY
 from .text import STOP_WORDS, WORD_RE, normalize, raw_words, stem
@@ -21,22 +22,17 @@ MAX_QUERY_CHARS = 200
 # Bounds that keep the worst query within a few times a normal one's cost.
 MAX_CONCEPTS = 12
 MAX_ALTERNATIVES = 6
-# Words, and letters, per query the spelling corrector may scan for: each scan costs about a
-# normal query (tens of ms on a large vocabulary) and grows with the word's length, so a query
-# of 30 typos would otherwise cost 30 scans. Longer "words" are never typos of real ones.
-MAX_CORRECTION_LETTERS = 30
+# Words, and letters, per query the spelling corrector may work on: each correction costs about
+# a normal query and grows with the word's length, so a query of 30 typos would otherwise cost
+# 30 of them. Longer "words" are never typos of real ones.
 MAX_CORRECTIONS = 3
+MAX_CORRECTION_LETTERS = 30
 MAX_CORRECTABLE_CHARS = 20
 # Vocabulary terms read when expanding an unknown prefix ("comp" has hundreds of extensions).
 MAX_PREFIX_SCAN = 200
-# Postings (summed document frequencies over the searched fields) that candidate retrieval may
-# read: rarest terms first, so a query of many common words cannot walk the whole index
-# (measured at 64k passages: 40x a normal query without it). Commoner terms still count in the
-# rerank. A third of a posting per passage, between these bounds, keeps the ratio to a normal
-# query the same at every index size.
+# Postings the typo check reads to see a candidate next to the query's other words: a third
+# of a posting per passage, between these bounds (common words would read the whole index).
 MIN_POSTINGS, MAX_POSTINGS = 1_000, 20_000
-SEARCH_FIELDS = ("body", "section", "title", "keywords")
-FIELD_BOOSTS = {"body": 1.0, "section": 2.0, "title": 1.5, "keywords": 1.5}
 
 # A corrected word may not be what the user meant: it counts for less in answer confidence.
 CORRECTION_TRUST = {0: 1.0, 1: 0.85, 2: 0.6}
@@ -130,8 +126,6 @@ class ParsedQuery:
     opener: str | None = None
     # Terms that suit what the question asks for ("who" -> risk): a preference, not a match.
     hints: frozenset[str] = frozenset()
-    # The terms candidate retrieval searches (within the postings budget); None: every term.
-    candidate_terms: frozenset[str] | None = None
 
     @property
     def terms(self) -> set[str]:
@@ -152,8 +146,7 @@ def clean_query(text: str) -> str:
 
 
 def _known(index: SearchIndex, term: str) -> bool:
-    searcher = index.searcher()
-    return any(searcher.doc_frequency(f, term) for f in SEARCH_FIELDS)
+    return index.known(term)
 
 
 def _is_transposition(word: str, candidate: str) -> bool:
@@ -162,6 +155,8 @@ def _is_transposition(word: str, candidate: str) -> bool:
 
 def _doc_ids(index: SearchIndex, terms: list[str]) -> set[int]:
     """Return the ids of passages holding any of terms in any searched field."""
+    if index.impacts is not None:  # decoded arrays, not Whoosh's per-posting Python
+        return {doc for term in terms for doc in index.impacts.weights(term)}
     reader = index.searcher().reader()
     ids: set[int] = set()
     for term in terms:
@@ -171,17 +166,25 @@ def _doc_ids(index: SearchIndex, terms: list[str]) -> set[int]:
     return ids
 
 
+def _postings(index: SearchIndex, term: str) -> int:
+    """Return how many postings term has over the searched fields."""
+    if index.impacts is not None:
+        return index.impacts.df(term)
+    searcher = index.searcher()
+    return sum(searcher.doc_frequency(f, term) for f in SEARCH_FIELDS)
+
+
 class _ContextCheck:
     """Tell whether a candidate occurs in a passage with another word of the query.
 
-    Postings reads are bounded like candidate retrieval's: the context's rarest words are read
-    once; a candidate too common to read occurs with nearly everything and fits; once the budget
-    is spent no further candidate fits.
+    Postings reads are bounded: the context's rarest words are read once, within the budget; a
+    candidate too common to read occurs with nearly everything and fits; once the budget is
+    spent no further candidate fits.
     """
 
     def __init__(self, index: SearchIndex, context: list[str]):
         self.index, self.context = index, context
-        self.budget = self.left = _postings_budget(index)
+        self.budget = self.left = min(MAX_POSTINGS, max(MIN_POSTINGS, index.doc_count // 3))
         self.context_ids: set[int] | None = None
 
     def fits(self, candidate: str) -> bool:
@@ -195,8 +198,13 @@ class _ContextCheck:
             return False
         self.left -= cost
         if self.context_ids is None:
-            rarest = _within_postings(self.index, set(self.context))
-            self.context_ids = _doc_ids(self.index, sorted(rarest))
+            rarest, used = [], 0
+            for size, term in sorted((_postings(self.index, t), t) for t in set(self.context)):
+                if rarest and used + size > self.budget:
+                    break
+                rarest.append(term)
+                used += size
+            self.context_ids = _doc_ids(self.index, rarest)
         return bool(_doc_ids(self.index, [candidate]) & self.context_ids)
 
 
@@ -226,10 +234,9 @@ def _find_correction(index: SearchIndex, word: str, context: list[str]) -> tuple
     """
     if not _correctable(word):
         return None
-    corrector = index.searcher().corrector("spell")
     context_check = _ContextCheck(index, context)
     for distance in (1, 2):
-        for candidate in corrector.suggest(word, limit=5, maxdist=distance, prefix=1):
+        for candidate in index.spelling(word, limit=5, maxdist=distance, prefix=1):
             # Short words have many neighbours ("cake" -> "care"): only swapped letters count.
             if len(word) < (5 if distance == 1 else 7) and not _is_transposition(word, candidate):
                 continue
@@ -328,48 +335,21 @@ def parse_query(
         concepts.append(Concept(surface, alternatives, trust, known_alt))
     corrected = _apply_fixes(cleaned, fixes) if fixes else None
     opener = tokens[0] if tokens and tokens[0] in _QUESTION_OPENERS else None
-    kept = tuple(concepts[:MAX_CONCEPTS])
     return ParsedQuery(
         cleaned,
-        kept,
+        tuple(concepts[:MAX_CONCEPTS]),
         corrected,
         question_kind(tokens),
         opener,
         intent_hints(tokens),
-        _within_postings(index, {t for c in kept for t in c.terms}),
     )
-
-
-def _postings_budget(index: SearchIndex) -> int:
-    return min(MAX_POSTINGS, max(MIN_POSTINGS, index.doc_count // 3))
-
-
-def _postings(index: SearchIndex, term: str) -> int:
-    """Return how many postings term has over the searched fields."""
-    searcher = index.searcher()
-    return sum(searcher.doc_frequency(f, term) for f in SEARCH_FIELDS)
-
-
-def _within_postings(index: SearchIndex, terms: set[str]) -> frozenset[str]:
-    """Return the rarest terms whose postings fit the budget (always at least one term)."""
-    budget = _postings_budget(index)
-    costs = sorted((_postings(index, t), t) for t in terms)
-    chosen: set[str] = set()
-    used = 0
-    for cost, term in costs:
-        if chosen and used + cost > budget:
-            break
-        chosen.add(term)
-        used += cost
-    return frozenset(chosen)
 
 
 def whoosh_query(parsed: ParsedQuery) -> wq.Query:
     """Build the candidate query: any term of any concept, in any field, field-boosted."""
-    terms = parsed.terms if parsed.candidate_terms is None else parsed.candidate_terms
     clauses = [
         wq.Term(field, term, boost=FIELD_BOOSTS[field])
-        for term in sorted(terms)
+        for term in sorted(parsed.terms)
         for field in SEARCH_FIELDS
     ]
     return wq.Or(clauses) if clauses else wq.NullQuery

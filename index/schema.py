@@ -6,6 +6,11 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from .text import make_analyzer, make_word_analyzer
 
+# The fields a query searches, with their BM25F weights (build-time impacts and the Whoosh
+# query both read them from here).
+FIELD_BOOSTS = {"body": 1.0, "section": 2.0, "title": 1.5, "keywords": 1.5}
+SEARCH_FIELDS = tuple(FIELD_BOOSTS)
+
 # Bump when fields or analysis change: an index built with another version is refused at open.
 SCHEMA_VERSION = 1
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html import escape
 
 from .text import WORD_RE, stem
@@ -18,9 +19,15 @@ def sentences(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1024)
+def _words(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Return (start, end, index term) of every word of text; cached: passages recur."""
+    return tuple((m.start(), m.end(), stem(m.group().lower())) for m in WORD_RE.finditer(text))
+
+
 def highlight(text: str, terms: set[str], max_words: int = 40) -> str:
     """Return HTML-escaped text around the densest run of matches, terms wrapped in <mark>."""
-    spans = [(m.start(), m.end(), stem(m.group().lower()) in terms) for m in WORD_RE.finditer(text)]
+    spans = [(s, e, term in terms) for s, e, term in _words(text)]
     if not spans:
         return escape(text)
     start_word = 0

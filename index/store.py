@@ -11,19 +11,26 @@ import hashlib
 import json
 import math
 import os
+import pickle
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
-from .build import CURRENT_FILE, MANIFEST_FILE
 from .errors import IndexMissing, IndexUnreadable, SearchError
+from .impacts import ImpactPostings, load_impacts
+from .layout import CURRENT_FILE, MANIFEST_FILE
 from .schema import SCHEMA_VERSION
+from .spelling import Speller
 from .synonyms import EMPTY, SynonymMap, load_synonyms
 
 MEMO_LIMIT = 10_000
+# Passages whose stored fields stay decoded (a few KB each).
+STORED_CACHE = 2_048
+SEARCHED_FIELDS = ("body", "section", "title", "keywords")
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,11 @@ class SearchIndex:
                 f"{path}: index holds {self.doc_count} passages, manifest says "
                 f"{self.manifest.get('passage_count')}"
             )
+        try:
+            # Candidate retrieval reads these; an index built before them is searched by Whoosh.
+            self.impacts: ImpactPostings | None = load_impacts(path, self.doc_count)
+        except (OSError, ValueError, pickle.UnpicklingError, EOFError) as exc:
+            raise IndexUnreadable(f"{path}: unreadable impact postings: {exc}") from exc
         self.avg_body_length = total_body / max(self.doc_count, 1)
         self.version: str = self.manifest["index_version"]
         self.articles = {
@@ -95,6 +107,8 @@ class SearchIndex:
         self._lock = threading.Lock()
         # Results of pure, costly look-ups (spelling corrections) for this index version.
         self.memo: dict = {}
+        self._stored: OrderedDict[int, dict] = OrderedDict()
+        self._speller = Speller("spell")
         # None: files not checksummed yet; "": all match; else what is wrong (see verify()).
         self._verified: str | None = None
 
@@ -153,9 +167,40 @@ class SearchIndex:
 
     def idf(self, fieldname: str, term: str) -> float:
         """Return BM25's idf of term in fieldname (an unseen term gets the highest idf)."""
-        df = self.searcher().doc_frequency(fieldname, term)
-        n = self.doc_count
-        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+        key = ("idf", fieldname, term)
+        found = self.memo.get(key)
+        if found is None:
+            # Whoosh's term lookup costs ~10 µs; a query asks for the same idfs several times.
+            df = self.searcher().doc_frequency(fieldname, term)
+            found = math.log(1 + (self.doc_count - df + 0.5) / (df + 0.5))
+            self.remember(key, found)
+        return found
+
+    def known(self, term: str) -> bool:
+        """Return True when some passage holds term in a searched field."""
+        if self.impacts is not None:
+            return self.impacts.df(term) > 0
+        searcher = self.searcher()
+        return any(searcher.doc_frequency(f, term) for f in SEARCHED_FIELDS)
+
+    def spelling(self, word: str, limit: int, maxdist: int, prefix: int) -> list[str]:
+        """Return Whoosh's spelling suggestions for word from the 'spell' field, faster."""
+        return self._speller.suggest(self.searcher(), word, limit, maxdist, prefix)
+
+    def stored_fields(self, docnum: int) -> dict:
+        """Return a passage's stored fields (read-only), keeping the most recently used."""
+        with self._lock:
+            found = self._stored.get(docnum)
+            if found is not None:
+                self._stored.move_to_end(docnum)
+                return found
+        # Unpickling a passage's fields (text and term counts) is most of a small query's cost.
+        found = self.searcher().stored_fields(docnum)
+        with self._lock:
+            self._stored[docnum] = found
+            while len(self._stored) > STORED_CACHE:
+                self._stored.popitem(last=False)
+        return found
 
     def close(self) -> None:
         """Close every searcher opened on this version."""
@@ -188,6 +233,8 @@ class IndexProvider:
 
     def __init__(self, root: Path):
         self.root = Path(root)
+        # Checked on every request: a plain string spares pathlib's per-call joins.
+        self._current_file = str(self.root / CURRENT_FILE)
         self._current: SearchIndex | None = None
         self._stamp: tuple[int, int] | None = None
         self._lock = threading.Lock()
@@ -196,7 +243,7 @@ class IndexProvider:
 
     def _read_stamp(self) -> tuple[int, int] | None:
         try:
-            st = os.stat(self.root / CURRENT_FILE)
+            st = os.stat(self._current_file)
         except OSError:
             return None
         return (st.st_mtime_ns, st.st_ino)

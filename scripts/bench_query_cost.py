@@ -41,6 +41,7 @@ from tests.costly import (  # noqa: E402
 )
 
 UNBOUNDED = {
+    "MAX_CORRECTIONS": 10**9,
     "MAX_CORRECTION_LETTERS": 10**9,
     "MAX_CORRECTABLE_CHARS": 10**9,
     "MAX_PREFIX_SCAN": 10**9,

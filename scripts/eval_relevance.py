@@ -28,15 +28,30 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--judgments", type=Path, required=True, action="append",
-                        help="judgments JSON (repeatable); see tests/fixtures/relevance/")
-    parser.add_argument("--content", type=Path, action="append",
-                        help="content folder(s) to index (default: those the file names, "
-                             "else content/)")
-    parser.add_argument("--show-failures", action="store_true",
-                        help="list the queries the full configuration gets wrong")
-    parser.add_argument("--min-pass", type=float, default=0.0,
-                        help="fail (exit 1) when the full configuration passes fewer (0-1)")
+    parser.add_argument(
+        "--judgments",
+        type=Path,
+        required=True,
+        action="append",
+        help="judgments JSON (repeatable); see tests/fixtures/relevance/",
+    )
+    parser.add_argument(
+        "--content",
+        type=Path,
+        action="append",
+        help="content folder(s) to index (default: those the file names, else content/)",
+    )
+    parser.add_argument(
+        "--show-failures",
+        action="store_true",
+        help="list the queries the full configuration gets wrong",
+    )
+    parser.add_argument(
+        "--min-pass",
+        type=float,
+        default=0.0,
+        help="fail (exit 1) when the full configuration passes fewer (0-1)",
+    )
     args = parser.parse_args(argv)
     status = 0
     for path in args.judgments:
@@ -48,14 +63,18 @@ def main(argv: list[str] | None = None) -> int:
         content = args.content or [ROOT / p for p in named] or [ROOT / "content"]
         try:
             with built_index(content) as index:
-                print(f"\n{path} ({len(judgments)} queries, {index.manifest['article_count']} "
-                      f"articles, {index.doc_count} passages)\n")
+                print(
+                    f"\n{path} ({len(judgments)} queries, {index.manifest['article_count']} "
+                    f"articles, {index.doc_count} passages)\n"
+                )
                 print("| configuration | success@1 | MRR@5 | no-answer acc. | passed |")
                 print("| --- | ---: | ---: | ---: | ---: |")
                 for name, ranking in CONFIGURATIONS.items():
                     m = evaluate(index, judgments, ranking)
-                    print(f"| {name} | {m.success_at_1:.1%} | {m.mrr_at_5:.3f} | "
-                          f"{m.no_answer_accuracy:.1%} | {m.passed:.1%} |")
+                    print(
+                        f"| {name} | {m.success_at_1:.1%} | {m.mrr_at_5:.3f} | "
+                        f"{m.no_answer_accuracy:.1%} | {m.passed:.1%} |"
+                    )
                     if name == "all features":
                         full = m
                 if args.show_failures and full.failures:

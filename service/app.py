@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask
 
 from index.store import IndexProvider
 
+from .cached_responses import init_app as init_response_cache
+from .caching import init_caching
 from .config import load_config
+from .cors import init_cors
 from .errors import register_error_handlers
 from .openapi import bp as openapi_bp
+from .pages import bp as pages_bp
 from .search_api import bp as search_bp
 from .security import register_security
+from .suggest_api import bp as suggest_bp
 from .voice import alexa, dialogflow
 
 
@@ -23,20 +28,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     app.extensions["search_index"] = IndexProvider(app.config["SEARCH_INDEX_DIR"])
     register_error_handlers(app)
-    register_security(app)
+    register_security(app)  # security headers on every response, early 413, no debug mode
+    init_response_cache(app)
     app.register_blueprint(search_bp)
     app.register_blueprint(openapi_bp)
+    app.register_blueprint(suggest_bp)
+    app.register_blueprint(pages_bp)
     app.register_blueprint(alexa.bp)
     app.register_blueprint(dialogflow.bp)
-
-    @app.after_request
-    def _headers(response: Response) -> Response:
-        if request.method == "GET" and response.status_code == 200:
-            response.headers.setdefault(
-                "Cache-Control",
-                f"public, max-age={app.config['CACHE_MAX_AGE']}, "
-                f"s-maxage={app.config['CACHE_S_MAXAGE']}",
-            )
-        return response
-
+    init_caching(app)  # Cache-Control, ETag and 304 on successful GETs
+    init_cors(app)
     return app

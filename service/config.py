@@ -15,6 +15,13 @@ DEFAULTS: dict[str, Any] = {
     "CACHE_MAX_AGE": 60,
     "CACHE_S_MAXAGE": 300,
     "MAX_CONTENT_LENGTH": 64 * 1024,
+    # Responses of repeated GET queries kept per process (service/cached_responses.py); 0 = off.
+    "RESPONSE_CACHE_SIZE": 1024,
+    "RESPONSE_CACHE_ROUTES": ("/search", "/answer", "/suggest"),
+    # Origins (scheme://host[:port]) whose pages may call the API from the browser; "*" = any.
+    "CORS_ORIGINS": (),
+    # Prefix of the article links on the search page, e.g. https://www.example.com ("" = relative).
+    "SITE_URL": "",
     # A deployed stage (set by the stage's environment, and always on Lambda) never runs the
     # voice routes open: see service/voice/.
     "DEPLOYED": False,
@@ -45,11 +52,19 @@ def parse_list(value: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in value.split(",") if item.strip())
 
 
+def parse_origins(value: str) -> tuple[str, ...]:
+    """Return the origins in a comma-separated list, normalised ("https://A.com/" -> "https://a.com")."""
+    return tuple(origin.rstrip("/").lower() for origin in parse_list(value))
+
+
 # Settings read from the environment, with how to parse each.
 ENV_SETTINGS = {
     "SEARCH_INDEX_DIR": str,
     "CACHE_MAX_AGE": int,
     "CACHE_S_MAXAGE": int,
+    "RESPONSE_CACHE_SIZE": int,
+    "CORS_ORIGINS": parse_origins,
+    "SITE_URL": str,
     "DEPLOYED": parse_bool,
     "ALEXA_SKILL_IDS": parse_list,
     "ALEXA_VERIFY_SIGNATURES": parse_bool,

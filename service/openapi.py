@@ -63,7 +63,11 @@ SPEC: dict = {
     "info": {
         "title": "FAQ search",
         "version": "1.0.0",
-        "description": "Keyword search and best answers over a site's articles and FAQ.",
+        "description": (
+            "Keyword search and best answers over a site's articles and FAQ. Successful GETs "
+            "carry Cache-Control and a weak ETag tied to the index version (If-None-Match "
+            "gets 304); origins listed in CORS_ORIGINS may call the API from the browser."
+        ),
     },
     "paths": {
         "/search": {
@@ -89,6 +93,32 @@ SPEC: dict = {
                 "parameters": [_Q],
                 "responses": {
                     "200": _json("AnswerResponse", "The answer (null when none is confident)."),
+                    "400": _ERROR_REF,
+                    "503": _ERROR_REF,
+                },
+            }
+        },
+        "/suggest": {
+            "get": {
+                "summary": "Completions for the search box as the user types",
+                "description": (
+                    "Every word of q but the last is complete; the last one is a prefix unless "
+                    "q ends in a space. Headings, FAQ questions and article titles that match "
+                    "come first, then the typed words with the last one completed from the "
+                    "index vocabulary."
+                ),
+                "operationId": "suggest",
+                "parameters": [
+                    {
+                        **_Q,
+                        "description": "What has been typed so far (one letter is enough).",
+                        "example": "restless leg syn",
+                    },
+                    _int_param("limit", 8, 1, 20, "Most suggestions to return."),
+                ],
+                "responses": {
+                    "200": _json("SuggestResponse", "Suggestions, most useful first."),
+                    "304": {"description": "Not modified (If-None-Match matched the ETag)."},
                     "400": _ERROR_REF,
                     "503": _ERROR_REF,
                 },
@@ -251,6 +281,33 @@ SPEC: dict = {
                     "corrected": _NULLABLE_STRING,
                     "answer": {"$ref": "#/components/schemas/Answer"},
                     "index_version": {"type": "string"},
+                },
+            },
+            "Suggestion": {
+                "type": "object",
+                "required": ["text", "kind"],
+                "properties": {
+                    "text": {"type": "string", "description": "Plain text to put in the box."},
+                    "kind": {
+                        "type": "string",
+                        "enum": ["question", "article", "heading", "completion"],
+                        "description": (
+                            "question: an FAQ question; article: an article title; heading: a "
+                            "section heading; completion: the typed words, last one completed."
+                        ),
+                    },
+                },
+            },
+            "SuggestResponse": {
+                "type": "object",
+                "required": ["query", "suggestions"],
+                "properties": {
+                    "query": {"type": "string"},
+                    "suggestions": {
+                        "type": "array",
+                        "maxItems": 20,
+                        "items": {"$ref": "#/components/schemas/Suggestion"},
+                    },
                 },
             },
             "AlexaRequest": _obj(

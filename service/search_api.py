@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify
+import time
+
+from flask import Blueprint, Response, current_app, g, jsonify
 
 from index.errors import IndexMissing, IndexUnreadable
 from index.query import parse_query
@@ -11,6 +13,7 @@ from index.store import IndexProvider, SearchIndex
 
 from .errors import error_response
 from .params import int_param, query_text
+from .query_log import log_query
 
 bp = Blueprint("search_api", __name__)
 
@@ -20,8 +23,11 @@ MAX_OFFSET = 500
 
 def current_index() -> SearchIndex:
     """Return the index this process serves (opened once, reopened after a rebuild)."""
-    provider: IndexProvider = current_app.extensions["search_index"]
-    return provider.get()
+    # One version per request: the ETag (service/caching.py) names the version that answered.
+    if "search_index" not in g:
+        provider: IndexProvider = current_app.extensions["search_index"]
+        g.search_index = provider.get()
+    return g.search_index
 
 
 def hit_json(hit: Hit) -> dict:
@@ -68,21 +74,26 @@ def results_json(results: SearchResults, limit: int, offset: int) -> dict:
 @bp.get("/search")
 def search_route() -> Response:
     """Return ranked passages with highlighted snippets."""
+    started = time.perf_counter()
     text = query_text()
     limit = int_param("limit", 10, 1, MAX_LIMIT)
     offset = int_param("offset", 0, 0, MAX_OFFSET)
     index = current_index()
     results = rank(index, parse_query(index, text), limit, offset)
+    log_query("/search", results, started, offset=offset)
     return jsonify(results_json(results, limit, offset))
 
 
 @bp.get("/answer")
 def answer_route() -> Response:
     """Return the one best answer, or null when nothing answers confidently."""
+    started = time.perf_counter()
     text = query_text()
     index = current_index()
     parsed = parse_query(index, text)
-    found = answer_from(rank(index, parsed, limit=1), parsed)
+    results = rank(index, parsed, limit=1)
+    found = answer_from(results, parsed)
+    log_query("/answer", results, started, answer=found)
     return jsonify(
         {
             "query": parsed.text,

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..errors import ApiError
 from . import speech
-from .alexa_verify import AlexaRequestVerifier, VerificationFailed, check_timestamp
 from .lookup import look_up
 from .payload import field, json_object, raw_body
 from .speech import Reply
+
+if TYPE_CHECKING:
+    from .alexa_verify import AlexaRequestVerifier
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +57,8 @@ def verifier() -> AlexaRequestVerifier:
     """Return the app's verifier (tests give one with their own trust roots and fetcher)."""
     extensions = current_app.extensions
     if "alexa_verifier" not in extensions:
+        from .alexa_verify import AlexaRequestVerifier
+
         given = current_app.config.get("ALEXA_VERIFIER")
         extensions["alexa_verifier"] = given or AlexaRequestVerifier()
     return extensions["alexa_verifier"]
@@ -121,6 +126,10 @@ def response_envelope(reply: Reply | None) -> dict:
 @bp.post("/voice/alexa")
 def alexa_route() -> Response:
     """Answer an Alexa request after checking it comes from Alexa and from our skill."""
+    # Imported on the first Alexa call: `cryptography` costs ~20 ms of every Lambda cold start,
+    # and only this route needs it.
+    from .alexa_verify import VerificationFailed, check_timestamp
+
     body = raw_body()
     checks = checks_enabled()
     try:

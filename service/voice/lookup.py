@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from enum import Enum
+
+from flask import request
 
 from index.errors import BadQuery, IndexMissing, IndexUnreadable
 from index.query import clean_query, parse_query
 from index.search import Answer, answer_from, rank
 from index.text import WORD_RE, normalize
 
+from ..query_log import log_query
 from ..search_api import current_index
 
 log = logging.getLogger(__name__)
@@ -37,6 +41,7 @@ class Lookup:
 
 def look_up(question: object) -> Lookup:
     """Return the confident answer to question, or why there is none."""
+    started = time.perf_counter()
     if not isinstance(question, str) or not question.strip():
         return Lookup(Outcome.EMPTY)
     try:
@@ -49,10 +54,12 @@ def look_up(question: object) -> Lookup:
     try:
         index = current_index()
         parsed = parse_query(index, text)
-        found = answer_from(rank(index, parsed, limit=1), parsed)
+        results = rank(index, parsed, limit=1)
+        found = answer_from(results, parsed)
     except (IndexMissing, IndexUnreadable) as exc:
         log.error("voice question not answered, index unavailable: %s", exc)
         return Lookup(Outcome.UNAVAILABLE)
+    log_query(request.path, results, started, answer=found)
     if found is None:
         return Lookup(Outcome.NO_ANSWER)
     return Lookup(Outcome.ANSWER, found, frozenset(parsed.terms))

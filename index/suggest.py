@@ -1,0 +1,348 @@
+"""Search-box suggestions: headings, FAQ questions, article titles and word completions.
+
+What the user has typed so far is a prefix: every word but the last is complete, and the last
+one is partial unless the text ends in a space or punctuation (`restless leg syn` ->
+`restless leg syndrome`). Suggestions come from two places:
+
+- phrases: section headings, FAQ questions and article titles. Those that begin with the typed
+  words come first, then those that hold every complete word (by stem) and a word (not a stop
+  word) starting with the partial one; within each, questions before titles before headings,
+  specific before generic ("Conclusion" in many articles), short before long.
+- completions: the typed words with the partial one completed from the index vocabulary (the
+  unstemmed `spell` field). With complete words before it, a completion must share passages
+  with them; words that directly follow the last one in the text ("cast" -> "cast iron") win,
+  then the most shared, then the most common.
+
+Order: phrases that begin with the typed words, the best three completions, other phrases,
+other completions. Everything that does not depend on the prefix (phrase tables, sorted
+vocabulary) is computed once per index version, on first use; a keystroke then costs a few
+lookups, and the passages examined for completions are capped (SAMPLE_DOCS).
+"""
+
+from __future__ import annotations
+
+import heapq
+import threading
+import weakref
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+from whoosh import query as wq
+from whoosh.reading import TermNotFound
+from whoosh.support.charset import accent_map
+
+from .query import clean_query
+from .store import SearchIndex
+from .text import WORD_RE, stem
+
+DEFAULT_LIMIT = 8
+# Completions ranked by co-occurrence are drawn from this many of the most common candidates.
+COMPLETION_CANDIDATES = 40
+# Co-occurrence and adjacency are counted over at most this many passages holding the typed
+# words (the first ones, in index order), which bounds a keystroke's cost on a large index.
+SAMPLE_DOCS = 300
+# Completions placed right after the phrases that begin with the typed text.
+TOP_COMPLETIONS = 3
+_KIND_RANK = {"question": 0, "article": 1, "heading": 2}
+_MAX_CHAR = "\U0010ffff"
+
+
+def fold_words(text: str) -> list[str]:
+    """Return the lowercase, accent-folded words of text, as text.raw_words does, but faster."""
+    # raw_words runs a Whoosh analyzer chain per call; building the tables calls this once per
+    # heading, so the same three steps are done directly.
+    return [m.group().lower().translate(accent_map) for m in WORD_RE.finditer(text)]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One suggestion: the text to put in the box and where it comes from."""
+
+    text: str
+    kind: str  # "question", "article", "heading" or "completion"
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    text: str
+    kind: str
+    words: tuple[str, ...]
+    # Per word, what a typed word must equal to match it: its stem, or the word for stop words.
+    keys: tuple[str, ...]
+    # The words that are not stop words: only these complete a partial word inside a phrase
+    # ("an" should not find every heading with "and" in it).
+    content_words: tuple[str, ...]
+
+
+def _key(word: str) -> str:
+    return stem(word) or word
+
+
+class _Tables:
+    """Prefix-independent lookup tables of one index version."""
+
+    def __init__(self, index: SearchIndex):
+        reader = index.searcher().reader()
+        self.phrases = _collect_phrases(index, reader)
+        # Phrase ids are in static rank order and every list below is sorted, so the first
+        # ids that match are the best ones and a scan can stop there.
+        self.by_key: dict[str, list[int]] = {}
+        self.by_word: dict[str, list[int]] = {}
+        self.by_first: dict[str, list[int]] = {}
+        self.by_first_key: dict[str, list[int]] = {}
+        for i, phrase in enumerate(self.phrases):
+            for k in dict.fromkeys(phrase.keys):
+                self.by_key.setdefault(k, []).append(i)
+            for w in dict.fromkeys(phrase.content_words):
+                self.by_word.setdefault(w, []).append(i)
+            self.by_first.setdefault(phrase.words[0], []).append(i)
+            self.by_first_key.setdefault(phrase.keys[0], []).append(i)
+        self.phrase_words = sorted(self.by_word)
+        self.first_words = sorted(self.by_first)
+        vocab = [
+            (t.decode("utf-8"), info.doc_frequency()) for t, info in reader.iter_field("spell")
+        ]
+        self.vocab = [w for w, _ in vocab]
+        self.vocab_df = [df for _, df in vocab]
+
+
+def _collect_phrases(index: SearchIndex, reader) -> list[_Phrase]:
+    """Return deduplicated headings, questions and titles in static rank order."""
+    found: dict[str, tuple[str, str, set[str]]] = {}  # folded text -> (text, kind, articles)
+
+    def add(text: str, kind: str, article: str) -> None:
+        key = " ".join(fold_words(text))
+        if not key:
+            return
+        old = found.get(key)
+        if old is None:
+            found[key] = (text, kind, {article})
+            return
+        best = kind if _KIND_RANK[kind] < _KIND_RANK[old[1]] else old[1]
+        found[key] = (old[0], best, old[2] | {article})
+
+    for info in index.articles.values():
+        add(info.title, "article", info.slug)
+    for fields in reader.all_stored_fields():
+        kind = fields.get("kind")
+        if kind == "intro":  # the intro's heading is the article title, added above
+            continue
+        add(fields["section"], "question" if kind == "faq" else "heading", fields["article"])
+
+    def static_rank(item: tuple[str, tuple[str, str, set[str]]]) -> tuple:
+        key, (_, kind, articles) = item
+        # A heading many articles share ("Conclusion") tells the user little.
+        return (len(articles) > 1, _KIND_RANK[kind], len(key), key)
+
+    phrases = []
+    for key, (text, kind, _) in sorted(found.items(), key=static_rank):
+        words = tuple(key.split())
+        content = tuple(w for w in words if stem(w))
+        phrases.append(_Phrase(text, kind, words, tuple(_key(w) for w in words), content))
+    return phrases
+
+
+_TABLES: weakref.WeakKeyDictionary[SearchIndex, _Tables] = weakref.WeakKeyDictionary()
+_TABLES_LOCK = threading.Lock()
+
+
+def _tables(index: SearchIndex) -> _Tables:
+    """Return the tables of this index version, building them on first use."""
+    tables = _TABLES.get(index)
+    if tables is None:
+        with _TABLES_LOCK:
+            tables = _TABLES.get(index)
+            if tables is None:
+                tables = _Tables(index)
+                _TABLES[index] = tables
+    return tables
+
+
+def _with_prefix(words: list[str], prefix: str) -> list[str]:
+    """Return the sorted words that start with prefix."""
+    return words[bisect_left(words, prefix) : bisect_left(words, prefix + _MAX_CHAR)]
+
+
+def _unique(ids: Iterable[int]) -> Iterator[int]:
+    last = -1
+    for i in ids:
+        if i != last:
+            yield i
+            last = i
+
+
+def _phrase_matches(
+    tables: _Tables, full: list[str], partial: str | None, limit: int
+) -> tuple[list[int], int]:
+    """Return the best phrase ids (those that begin with the typed words first) and how many
+    of them begin with the typed words."""
+    typed = [_key(w) for w in full]
+    n = len(typed)
+    phrases = tables.phrases
+
+    def has_partial(i: int, at: int | None = None) -> bool:
+        if at is not None:
+            words = phrases[i].words
+            return len(words) > at and words[at].startswith(partial)
+        return any(w.startswith(partial) for w in phrases[i].content_words)
+
+    # Phrases that begin with what was typed.
+    if typed:
+        starts: Iterable[int] = (
+            i
+            for i in tables.by_first_key.get(typed[0], ())
+            if list(phrases[i].keys[:n]) == typed and (partial is None or has_partial(i, n))
+        )
+    elif partial is not None:
+        lists = [tables.by_first[w] for w in _with_prefix(tables.first_words, partial)]
+        starts = _unique(heapq.merge(*lists))
+    else:
+        return [], 0
+    best = list(islice(starts, limit))
+    begin = len(best)
+
+    # Phrases that hold every typed content word (by stem) and a word starting with the partial.
+    content = list(dict.fromkeys(k for w, k in zip(full, typed, strict=True) if stem(w)))
+    if content:
+        lists = sorted((tables.by_key.get(k, []) for k in content), key=len)
+        others = [set(ids) for ids in lists[1:]]
+        contains: Iterable[int] = (
+            i
+            for i in lists[0]
+            if all(i in ids for ids in others) and (partial is None or has_partial(i))
+        )
+    elif partial is not None:
+        lists = [tables.by_word[w] for w in _with_prefix(tables.phrase_words, partial)]
+        contains = _unique(heapq.merge(*lists))
+    else:
+        contains = ()
+    chosen = set(best)
+    best += islice((i for i in contains if i not in chosen), limit - begin)
+    return best, begin
+
+
+def _sample_docs(index: SearchIndex, tables: _Tables, full: list[str]) -> list[int] | None:
+    """Return the first passages holding every complete content word (None: there is none)."""
+    terms = []
+    for word in full:
+        if not stem(word):
+            continue
+        # The surface word in the one vocabulary field is far cheaper to intersect than the
+        # stem across the four searched fields; the stem in the body covers other word forms.
+        at = bisect_left(tables.vocab, word)
+        known = at < len(tables.vocab) and tables.vocab[at] == word
+        terms.append(wq.Term("spell", word) if known else wq.Term("body", stem(word)))
+    if not terms:
+        return None
+    return list(islice(index.searcher().docs_for_query(wq.And(terms)), SAMPLE_DOCS))
+
+
+def _co_occurrence(reader, word: str, sample: list[int], members: set[int]) -> int:
+    """Return how many sample passages hold word in the vocabulary field."""
+    count = 0
+    for d in reader.postings("spell", word).all_ids():
+        if d > sample[-1]:
+            break  # postings are sorted by document: nothing after this is in the sample
+        count += d in members
+    return count
+
+
+def _adjacent(reader, before: str, word: str, sample: list[int]) -> int:
+    """Return how many sample passages have word right after before (stop words skipped)."""
+    try:
+        first, second = reader.postings("spell", before), reader.postings("spell", word)
+    except TermNotFound:
+        return 0
+    count = 0
+    for d in sample:
+        for m in (first, second):
+            if m.is_active() and m.id() < d:
+                m.skip_to(d)
+        if not (first.is_active() and second.is_active()):
+            break
+        if first.id() == d == second.id():
+            after = {p + 1 for p in first.value_as("positions")}
+            count += any(p in after for p in second.value_as("positions"))
+    return count
+
+
+def _completions(
+    index: SearchIndex, tables: _Tables, full: list[str], partial: str, limit: int
+) -> list[str]:
+    """Return vocabulary words completing partial, the most useful first."""
+    lo = bisect_left(tables.vocab, partial)
+    hi = bisect_left(tables.vocab, partial + _MAX_CHAR)
+    df, vocab = tables.vocab_df, tables.vocab
+    common = heapq.nsmallest(COMPLETION_CANDIDATES, range(lo, hi), key=lambda i: (-df[i], vocab[i]))
+    sample = _sample_docs(index, tables, full)
+    if sample is None:
+        return [vocab[i] for i in common[:limit]]
+    if not sample:
+        return []
+    reader = index.searcher().reader()
+    members = set(sample)
+    together = []
+    for i in common:
+        count = _co_occurrence(reader, vocab[i], sample, members)
+        if count:
+            together.append((-count, -df[i], vocab[i]))
+    together.sort()
+    # Words that follow the last typed word in the text ("cast iron") are what the user is
+    # typing; words that merely share a passage with it ("cast including") are noise next to
+    # them, and a fallback without them.
+    before = [w for w in full if stem(w)][-1]
+    adjacent = [
+        (-n, count, neg_df, word)
+        for count, neg_df, word in together[:limit]
+        if (n := _adjacent(reader, before, word, sample))
+    ]
+    if adjacent:
+        return [word for *_, word in sorted(adjacent)]
+    return [word for *_, word in together[:limit]]
+
+
+def _dedupe(items: Iterable[Suggestion], limit: int) -> list[Suggestion]:
+    seen: set[str] = set()
+    out: list[Suggestion] = []
+    for item in items:
+        key = " ".join(fold_words(item.text))
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+        if len(out) == limit:
+            break
+    return out
+
+
+def suggest(index: SearchIndex, text: str, limit: int = DEFAULT_LIMIT) -> list[Suggestion]:
+    """Return at most limit suggestions for what the user has typed so far, best first."""
+    cleaned = clean_query(text)
+    tokens = fold_words(cleaned)
+    if not tokens:
+        return []
+    # A word is finished once something that is not part of a word (a space, "?") follows it.
+    ends_in_word = bool(WORD_RE.match(text[-1:]))
+    partial = tokens[-1] if ends_in_word else None
+    full = tokens[:-1] if partial is not None else tokens
+    tables = _tables(index)
+    ids, starts = _phrase_matches(tables, full, partial, limit)
+    phrases = [Suggestion(tables.phrases[i].text, tables.phrases[i].kind) for i in ids]
+    completed: list[Suggestion] = []
+    if partial is not None:
+        typed = " ".join(full)
+        for word in _completions(index, tables, full, partial, limit):
+            text_out = f"{typed} {word}" if typed else word
+            if text_out != " ".join(tokens):  # the word as typed is no suggestion
+                completed.append(Suggestion(text_out, "completion"))
+    ordered = (
+        phrases[:starts]
+        + completed[:TOP_COMPLETIONS]
+        + phrases[starts:]
+        + completed[TOP_COMPLETIONS:]
+    )
+    return _dedupe(ordered, limit)
+
+
+__all__ = ["DEFAULT_LIMIT", "Suggestion", "suggest"]

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Redeploy after a content change: build the index -> verify it -> package -> check the package
+# -> upload with Zappa. Any failed step stops the chain before anything is uploaded.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+Usage: scripts/deploy.sh STAGE [--dry-run] [--first-deploy] [--content DIR] [--index DIR] [--output ZIP]
+
+Redeploy the service to the Zappa stage STAGE (dev or prod, from zappa_settings.json):
+  1. build the index from the content folder           (scripts/build_index.py)
+  2. verify it: counts match the content, smoke queries (scripts/verify_index.py)
+     find their sections (content/smoke-queries.json)
+  3. package it with Zappa, offline, byte-compiled      (scripts/package.py)
+  4. run the package as Lambda would, read-only,        (scripts/check_artifact.py)
+     with real API Gateway events
+  5. upload: zappa update STAGE -z ZIP (the first time: the IAM role, then zappa deploy)
+Any failed step stops the chain with a non-zero exit; nothing is uploaded.
+
+Options:
+  --dry-run        do steps 1-4 and stop before the upload (what CI runs)
+  --first-deploy   create the function and API with `zappa deploy` instead of `zappa update`
+  --content DIR    content folder (default: content)
+  --index DIR      index folder to build into (default: index_data)
+  --output ZIP     package to write (default: build/lambda/STAGE.zip)
+  -h, --help       this help
+
+The upload uses your AWS credentials (e.g. AWS_PROFILE=faq-prod); steps 1-4 never touch AWS.
+
+Examples:
+  scripts/deploy.sh dev --dry-run
+  AWS_PROFILE=faq-prod scripts/deploy.sh prod
+EOF
+}
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+STAGE=""
+DRY_RUN=0
+FIRST=0
+CONTENT="content"
+INDEX="index_data"
+OUTPUT=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -h | --help) usage; exit 0 ;;
+    --dry-run) DRY_RUN=1 ;;
+    --first-deploy) FIRST=1 ;;
+    --content | --index | --output)
+      [ $# -ge 2 ] || { echo "error: $1 needs a value" >&2; exit 2; }
+      case "$1" in
+        --content) CONTENT=$2 ;;
+        --index) INDEX=$2 ;;
+        --output) OUTPUT=$2 ;;
+      esac
+      shift ;;
+    -*) echo "error: unknown option $1 (see --help)" >&2; exit 2 ;;
+    *)
+      [ -z "$STAGE" ] || { echo "error: one STAGE only, got '$STAGE' and '$1'" >&2; exit 2; }
+      STAGE=$1 ;;
+  esac
+  shift
+done
+if [ -z "$STAGE" ]; then
+  usage >&2
+  exit 2
+fi
+OUTPUT=${OUTPUT:-build/lambda/$STAGE.zip}
+
+# The project's venv runs steps 1-4 (scripts/package.py makes the packaging venv itself).
+PY=${PYTHON:-.venv/bin/python}
+if [ ! -x "$PY" ] && [ -z "${PYTHON:-}" ]; then
+  echo "==> creating .venv (runtime requirements)"
+  python3 -m venv .venv
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+fi
+
+CURRENT_STEP="settings"
+trap 'echo "deploy stopped at step: $CURRENT_STEP. Nothing was uploaded." >&2' ERR
+step() {
+  CURRENT_STEP=$1
+  echo "==> $1"
+}
+
+step "check the $STAGE settings"
+if [ "$DRY_RUN" = 1 ]; then
+  "$PY" -m ops.settings "$STAGE"
+else
+  "$PY" -m ops.settings "$STAGE" --upload
+fi
+
+step "1/5 build the index from $CONTENT"
+"$PY" scripts/build_index.py --quiet --content "$CONTENT" --output "$INDEX"
+
+step "2/5 verify the index"
+"$PY" scripts/verify_index.py --index "$INDEX" --content "$CONTENT"
+
+step "3/5 package for Lambda"
+"$PY" scripts/package.py "$STAGE" --index "$INDEX" --output "$OUTPUT"
+
+step "4/5 run the package as Lambda would"
+"$PY" scripts/check_artifact.py "$OUTPUT" --smoke "$CONTENT/smoke-queries.json"
+
+VERSION=$(sed -e 's/^v-//' "$INDEX/CURRENT")
+if [ "$DRY_RUN" = 1 ]; then
+  trap - ERR
+  if [ "$FIRST" = 1 ]; then VERB=deploy; else VERB=update; fi
+  echo "==> 5/5 dry run: stopping before the upload; it would run: zappa $VERB $STAGE -z $OUTPUT"
+  "$PY" -m ops.settings "$STAGE" --cache-notice "$VERSION"
+  exit 0
+fi
+
+step "5/5 upload"
+VENV="$ROOT/build/deploy-venv"
+export VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH"
+if [ "$FIRST" = 1 ]; then
+  # `zappa deploy -z` skips Zappa's IAM role set-up: do it as plain `zappa deploy` would.
+  "$VENV/bin/python" -m ops.zappa_roles "$STAGE"
+  zappa deploy "$STAGE" -z "$OUTPUT"
+else
+  zappa update "$STAGE" -z "$OUTPUT"
+fi
+trap - ERR
+echo "==> deployed index $VERSION to $STAGE; \`zappa status $STAGE\` shows the URL, /health its index_version"
+"$PY" -m ops.settings "$STAGE" --cache-notice "$VERSION"

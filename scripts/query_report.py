@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Summarise the service's query log: the most frequent queries, the ones with no result or no
+answer, and low-confidence answers, so ops know which article or FAQ entry to write next.
+
+Reads the JSON lines service/query_log.py writes (one per query) from log files: plain or
+gzipped, a CloudWatch export, or the output of `aws logs filter-log-events`.
+
+Examples:
+    python scripts/query_report.py lambda.log
+    aws logs filter-log-events --log-group-name /aws/lambda/faq-search-prod \\
+        --filter-pattern '{ $.event = "query" }' > week.json
+    python scripts/query_report.py week.json --top 30 --low-confidence 0.8
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from ops.query_report import ReportError, format_report, read_records, summarize  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments, read every file, print the report; exit 1 when nothing can be read."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("logs", nargs="+", type=Path, metavar="LOGFILE", help="log file(s)")
+    parser.add_argument("--top", type=int, default=20, help="rows per table (default: 20)")
+    parser.add_argument(
+        "--low-confidence",
+        type=float,
+        default=0.7,
+        metavar="C",
+        help="list answers and top hits with confidence below C (default: 0.7)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    args = parser.parse_args(argv)
+    if args.top < 1 or not 0 < args.low_confidence <= 1:
+        parser.error("--top must be at least 1 and --low-confidence within (0, 1]")
+
+    def records():
+        for path in args.logs:
+            yield from read_records(path)
+
+    try:
+        summary = summarize(records(), args.low_confidence)
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if not summary.records:
+        print(
+            "error: no query log lines found in "
+            + ", ".join(map(str, args.logs))
+            + '; expected JSON lines with "event": "query" (written by service/query_log.py)',
+            file=sys.stderr,
+        )
+        return 1
+    data = summary.as_dict(args.top)
+    print(json.dumps(data, indent=1) if args.json else format_report(data, len(args.logs)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

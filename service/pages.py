@@ -1,0 +1,72 @@
+"""The search page at /: a form that works without JavaScript, results rendered on the server.
+
+The script in static/search.js only adds suggestions while typing; submitting is always a plain
+GET to this page. Every piece of content is escaped by Jinja except the snippets, which the core
+has already escaped and marked up with <mark>.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, Response, current_app, render_template, request
+
+from index.errors import IndexMissing, IndexUnreadable
+from index.query import parse_query
+from index.search import answer_from, rank
+
+from .errors import ApiError
+from .params import int_param, query_text
+from .query_log import log_query
+from .search_api import MAX_OFFSET, current_index
+
+bp = Blueprint("pages", __name__)
+
+PAGE_SIZE = 10
+# No inline script or style anywhere: the page's own files only, and calls to its own API.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+def site_link(url: str) -> str:
+    """Return the link to a passage on the site (SITE_URL + the passage's path)."""
+    return current_app.config.get("SITE_URL", "").rstrip("/") + url
+
+
+@bp.get("/")
+def search_page() -> tuple[str, int]:
+    """Render the search box, and the results when a query was submitted."""
+    context: dict = {"query": "", "site_link": site_link, "page_size": PAGE_SIZE}
+    if not request.args.get("q", "").strip():
+        return render_template("search.html", **context), 200
+    context["query"] = request.args.get("q", "")
+    started = time.perf_counter()
+    try:
+        text = query_text()
+        offset = int_param("offset", 0, 0, MAX_OFFSET)
+        index = current_index()
+        parsed = parse_query(index, text)
+        results = rank(index, parsed, PAGE_SIZE, offset)
+    except ApiError as exc:
+        return render_template("search.html", error=exc.message, **context), exc.status
+    except (IndexMissing, IndexUnreadable):
+        current_app.logger.exception("search page: index unavailable")
+        message = "Search is not available right now. Please try again in a minute."
+        return render_template("search.html", error=message, **context), 503
+    found = answer_from(results, parsed) if offset == 0 else None
+    # The page is where most people search: its queries go to the same log as the API's.
+    log_query("/", results, started, answer=found, offset=offset)
+    context.update(query=text, results=results, offset=offset, answer=found)
+    return render_template("search.html", **context), 200
+
+
+@bp.after_request
+def _page_headers(response: Response) -> Response:
+    """Give the page its security headers."""
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    # Queries can be personal (health questions): no page they lead to learns them.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
