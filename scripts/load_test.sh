@@ -74,6 +74,7 @@ SAMPLER_PID=""
 ALIVE=$(workers | wc -l)
 
 .venv/bin/python - "$WORK/wrk.txt" "$WORK/rss.txt" "$CONNECTIONS" "$RSS_GROWTH_LIMIT_KB" "$ALIVE" "$WORKERS" <<'PY'
+import os
 import re
 import sys
 
@@ -98,8 +99,13 @@ print(f"answers: {r['ok']:.0f} 2xx, {r['refused']:.0f} deliberate bad requests r
 for pid, kbs in sorted(per_pid.items()):
     start, middle = kbs[min(1, len(kbs) - 1)], kbs[len(kbs) // 2]
     trend = " ".join(f"{kb / 1024:.1f}" for kb in kbs[:: max(1, len(kbs) // 6)])
+    try:  # CPU seconds the worker used (warm-up included): shows both shared the load
+        stat = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        cpu = f", {(int(stat[11]) + int(stat[12])) / os.sysconf('SC_CLK_TCK'):.0f} s CPU"
+    except OSError:
+        cpu = ""
     print(f"worker {pid} RSS (MB) every few seconds: {trend}; end {kbs[-1] / 1024:.1f}, "
-          f"second half +{(kbs[-1] - middle) / 1024:.1f}")
+          f"second half +{(kbs[-1] - middle) / 1024:.1f}{cpu}")
     # A leak keeps growing; bounded caches fill early and stay.
     if kbs[-1] - start > int(growth_limit) or kbs[-1] - middle > int(growth_limit) // 2:
         problems.append(f"worker {pid} grew {(kbs[-1] - start) / 1024:.1f} MB")
