@@ -236,16 +236,16 @@ SPOKEN_KEYS = {
 }
 
 
-def _leaves(node: object, path: tuple = ()) -> list[tuple]:
+def string_leaves(node: object, path: tuple = ()) -> list[tuple]:
     """Return the paths of every string leaf in a JSON value."""
     if isinstance(node, dict):
-        return [p for k, v in node.items() for p in _leaves(v, (*path, k))]
+        return [p for k, v in node.items() for p in string_leaves(v, (*path, k))]
     if isinstance(node, list):
-        return [p for i, v in enumerate(node) for p in _leaves(v, (*path, i))]
+        return [p for i, v in enumerate(node) for p in string_leaves(v, (*path, i))]
     return [path] if isinstance(node, str) else []
 
 
-def _set(node: object, path: tuple, value: object) -> None:
+def set_at(node: object, path: tuple, value: object) -> None:
     for step in path[:-1]:
         node = node[step]  # type: ignore[index]
     node[path[-1]] = value  # type: ignore[index]
@@ -259,12 +259,12 @@ def recorded_envelope(draw: st.DrawFn, route: str) -> bytes | None:
     if not fixtures:
         return None
     body = json.loads(draw(st.sampled_from(fixtures)).read_text())
-    leaves = _leaves(body)
+    leaves = string_leaves(body)
     spoken = [p for p in leaves if p and p[-1] in SPOKEN_KEYS]
     rng = random.Random(draw(st.integers(0, 2**32)))
     chosen = spoken + rng.sample(leaves, min(len(leaves), draw(st.integers(0, 2))))
     for path in chosen:
-        _set(body, path, draw(query_text))
+        set_at(body, path, draw(query_text))
     return json.dumps(body, ensure_ascii=draw(st.booleans())).encode()
 
 
@@ -310,9 +310,9 @@ def hostile_requests(
             fixtures = sorted(VOICE_FIXTURES.glob(f"{path.rstrip('/').rsplit('/', 1)[-1]}-*.json"))
             if fixtures and rng.random() < 0.7:
                 envelope = json.loads(rng.choice(fixtures).read_text())
-                for leaf in _leaves(envelope):
+                for leaf in string_leaves(envelope):
                     if leaf and leaf[-1] in SPOKEN_KEYS:
-                        _set(envelope, leaf, text())
+                        set_at(envelope, leaf, text())
                 body = json.dumps(envelope).encode()
             else:
                 body = rng.choice([b"", b"{", b"[]", b"\xff\xfe", b"[" * 5000, b'{"a":1}'])

@@ -7,6 +7,8 @@ must satisfy tests/invariants.py and be documented (status and body schema) in t
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,12 +19,18 @@ from .conftest import FUZZ_SECRET, fuzz_app
 from .invariants import check_documented, check_response, count_requests
 from .strategies import (
     CONTENT_WORDS,
+    MARKUP,
+    ODD_CHARS,
+    SPOKEN_KEYS,
+    VOICE_FIXTURES,
     any_text,
     examples,
     query_params,
     query_text,
     recorded_envelope,
     request_body,
+    set_at,
+    string_leaves,
 )
 
 OPERATIONS = [(path, method) for path, item in SPEC["paths"].items() for method in item]
@@ -130,3 +138,32 @@ def test_answers_are_plain_text_from_the_content(fuzz_client, words, noise):
         assert answer["text"].strip() and "<mark>" not in answer["text"]
         assert 0.0 <= answer["confidence"] <= 1.0
         assert answer["url"].startswith("/articles/")
+
+
+MARKUP_WORDS = "templates markup entities ampersands brackets angle tags quotes scraped".split()
+
+
+@settings(max_examples=examples(600), **FUZZ_SETTINGS)
+@given(
+    words=st.lists(st.sampled_from(MARKUP_WORDS + CONTENT_WORDS[:8]), min_size=1, max_size=4),
+    noise=st.lists(st.sampled_from([*MARKUP, *ODD_CHARS]), max_size=2),
+    route=st.sampled_from([p for p, item in SPEC["paths"].items() if p.startswith("/voice/")]),
+)
+def test_spoken_answers_from_marked_up_content_are_well_formed(fuzz_client, words, noise, route):
+    """Questions about the article full of markup reach spoken answers: SSML stays well-formed
+    and escaped, cards and texts carry no highlight."""
+    fixture = (
+        "alexa-search.json" if route.endswith("alexa") else "dialogflow-es-search-parameter.json"
+    )
+    envelope = json.loads((VOICE_FIXTURES / fixture).read_text())
+    for path in string_leaves(envelope):
+        if path and path[-1] in SPOKEN_KEYS:
+            set_at(envelope, path, " ".join(words + noise))
+    response = fuzz_client.post(
+        route,
+        data=json.dumps(envelope),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {FUZZ_SECRET}"},
+    )
+    assert response.status_code == 200, response.get_data()
+    check_response(response.status_code, response.headers, response.get_data())

@@ -105,14 +105,24 @@ def test_threads_searching_one_index_get_the_answers_one_thread_gets(fuzz_index)
     sys.setswitchinterval(1e-5)
     failures: list[str] = []
 
+    words = sorted({w for q in NORMAL for w in q.split() if len(w) > 4})
+
+    def hostile(rng: random.Random) -> str:
+        # Fresh typos and unknown prefixes: the spelling corrector and the vocabulary are read
+        # through this thread's searcher (the memo of corrections cannot answer them).
+        word = rng.choice(words)
+        i = rng.randrange(1, len(word) - 1)
+        typo = word[:i] + rng.choice("aeioubdklmnrst") + word[i + 1 :]
+        noise = rng.choices([*MARKUP, *ODD_CHARS, *WHOOSH_SYNTAX], k=3)
+        return " ".join([typo, word[:4] + rng.choice("qxz"), *noise])
+
     def work(seed: int) -> None:
         rng = random.Random(seed)
-        noise = [*MARKUP, *ODD_CHARS, *WHOOSH_SYNTAX]
         for i in range(150):
             q = NORMAL[(seed + i) % len(NORMAL)]
             try:
                 if i % 2:
-                    search(index, " ".join(rng.choices(noise, k=4)) + " " + q)
+                    search(index, hostile(rng) + " " + q)
                 elif (got := [h.id for h in search(index, q).hits]) != expected[q]:
                     failures.append(f"{q!r}: {got} != {expected[q]}")
             except Exception as exc:  # any error here is the bug this test looks for
