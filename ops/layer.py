@@ -62,11 +62,6 @@ def layer_path_for(function_zip: Path) -> Path:
     return function_zip.with_name(f"{function_zip.stem}-layer.zip")
 
 
-def settings_path_for(function_zip: Path) -> Path:
-    """Return where the upload's derived Zappa settings go: beside the function zip."""
-    return function_zip.with_name(f"{function_zip.stem}-zappa_settings.json")
-
-
 def layer_name(settings: dict, stage: str) -> str:
     """Return the stage's layer name, e.g. faq-search-dev-cryptography."""
     return f"{settings.get('project_name', 'faq-search')}-{stage}-{LAYER_SUFFIX}"

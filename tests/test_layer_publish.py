@@ -22,7 +22,7 @@ from ops.layer_publish import (
     publish_or_reuse,
     with_layer,
 )
-from ops.offline import isolated, offline_env
+from ops.offline import can_isolate, isolated, offline_env
 from ops.package import _ZAPPA_OFFLINE
 from ops.settings import stage_settings
 from ops.venvs import ensure_deploy_venv
@@ -238,3 +238,25 @@ def test_zappa_reads_the_layer_from_the_derived_settings_file(tmp_path):
         )
         assert "-s SETTINGS_FILE, --settings_file SETTINGS_FILE" in helped.stdout
         assert "-z ZIP, --zip ZIP" in helped.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not can_isolate(), reason="needs a network namespace (root and unshare)")
+def test_publishing_offline_fails_clearly_and_writes_no_settings(layer_zip, tmp_path):
+    venv = ensure_deploy_venv()
+    out = tmp_path / "dev-zappa_settings.json"
+    command = [str(venv / "bin" / "python"), "-m", "ops.layer_publish", "dev", str(layer_zip)]
+    done = subprocess.run(
+        isolated([*command, "--settings-out", str(out)]),
+        cwd=ROOT,
+        env=offline_env(tmp_path / "private", VIRTUAL_ENV=str(venv)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    # boto3 gets as far as asking Lambda for the layer's versions, and says so.
+    assert done.returncode == 1
+    assert "cannot publish layer faq-search-dev-cryptography" in done.stderr
+    assert "lambda.us-east-1.amazonaws.com" in done.stderr
+    assert not out.exists()
