@@ -1,11 +1,13 @@
 """Cold start of the real Lambda artifact against a hello-world Flask artifact, and their sizes.
 
 Both zips come from the project's own packaging (ops/package.py: `zappa package` offline with
-the dev stage's settings, byte-compiled): ours from the bundled content, the reference from a
-one-route Flask app staged alone with the same settings but `app_function` pointing at it. Each
-cold start is a fresh clean interpreter on the unpacked, read-only zip (ops/artifact.py, as the
-artifact test runs it) that imports Zappa's handler and answers one REST API /answer event;
-ours and the reference alternate so machine noise falls on both.
+the dev stage's settings, the layer's packages left out, byte-compiled): ours from the bundled
+content, the reference from a one-route Flask app staged alone with the same settings but
+`app_function` pointing at it. Both run with the same layer (cryptography, ops/layer.py) mounted
+as Lambda mounts it. Each cold start is a fresh clean interpreter on the unpacked, read-only zip
+and layer (ops/artifact.py, as the artifact test runs them) that imports Zappa's handler and
+answers one REST API /answer event; ours and the reference alternate so machine noise falls on
+both.
 """
 
 from __future__ import annotations
@@ -35,13 +37,17 @@ def hello(path):
 
 def build_hello(work: Path, venv: Path) -> Path:
     """Package the hello-world app with the dev stage's Zappa settings; return the zip."""
+    from ops.checks import distribution_top_levels
+    from ops.layer import excluding_layer, layer_top_levels
     from ops.package import rebuild_zip, run_zappa_package
     from ops.settings import stage_settings
 
     project = work / "hello-project"
     project.mkdir(parents=True)
     (project / "hello.py").write_text(HELLO_APP)
-    settings = {**stage_settings(STAGE), "app_function": "hello.app"}
+    # Left out of the zip as for ours: the layer carries them.
+    tops = set().union(*layer_top_levels(distribution_top_levels(venv)).values())
+    settings = {**excluding_layer(stage_settings(STAGE), tops), "app_function": "hello.app"}
     (project / "zappa_settings.json").write_text(json.dumps({STAGE: settings}, indent=1))
     raw, out = work / "hello-raw.zip", work / "hello.zip"
     region = settings.get("aws_region", "us-east-1")
@@ -50,21 +56,21 @@ def build_hello(work: Path, venv: Path) -> Path:
     return out
 
 
-def _sizes(zip_path: Path) -> dict:
+def _sizes(zip_path: Path, prefix: str = "") -> dict:
     import zipfile
 
     with zipfile.ZipFile(zip_path) as archive:
         unzipped = sum(i.file_size for i in archive.infolist())
     return {
-        "zip_mb": round(zip_path.stat().st_size / 2**20, 2),
-        "unzipped_mb": round(unzipped / 2**20, 2),
+        f"{prefix}zip_mb": round(zip_path.stat().st_size / 2**20, 2),
+        f"{prefix}unzipped_mb": round(unzipped / 2**20, 2),
     }
 
 
 def run(workdir: Path, say: Callable[[str], None], runs: int = 7) -> dict:
     """Build both zips, time runs cold starts of each; return medians and sizes."""
     from index.build import build_index
-    from ops.artifact import invoke, load_event, unpack
+    from ops.artifact import invoke, load_event, unpack, unpack_layer
     from ops.offline import make_writable
     from ops.package import build_package
     from ops.venvs import ensure_deploy_venv, ensure_lambda_runtime
@@ -79,28 +85,30 @@ def run(workdir: Path, say: Callable[[str], None], runs: int = 7) -> dict:
     index = work / "index"
     build_index(ROOT / "content", index)
     zips = {"ours": work / "ours.zip", "hello": None}
-    build_package(STAGE, index, zips["ours"], venv=venv)
+    layer = build_package(STAGE, index, zips["ours"], venv=venv).layer.path
     say("cold: packaging the hello-world Flask app with the same settings")
     zips["hello"] = build_hello(work, venv)
     event = [("first", load_event(EVENT))]
     tasks = {name: unpack(path, work / f"task-{name}") for name, path in zips.items()}
+    layer_dir = unpack_layer(layer, work / "opt")
     samples: dict[str, dict[str, list[float]]] = {n: {} for n in zips}
     statuses: dict[str, set[int]] = {n: set() for n in zips}
     try:
         say(f"cold: {runs} fresh processes of each, alternating")
         for _ in range(runs):
             for name, task in tasks.items():
-                done = invoke(task, runtime, event)
+                done = invoke(task, runtime, event, layer_dir=layer_dir)
                 statuses[name].add(done.responses["first"]["statusCode"])
                 for key in ("import_ms", "first_event_ms", "cold_ms"):
                     samples[name].setdefault(key, []).append(done.timings[key])
                 samples[name].setdefault("process_ms", []).append(done.wall_ms)
     finally:
-        for task in tasks.values():
-            make_writable(task)
+        for folder in (*tasks.values(), layer_dir.parent):
+            make_writable(folder)
     out: dict = {"runs": runs, "event": EVENT}
     for name, path in zips.items():
         out[name] = {k: round(statistics.median(v), 1) for k, v in samples[name].items()}
         out[name].update(_sizes(path))
+        out[name].update(_sizes(layer, "layer_"))
         out[name]["statuses"] = sorted(statuses[name])
     return out

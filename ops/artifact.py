@@ -1,9 +1,10 @@
-"""Run a built Lambda zip as Lambda would, offline: unpack it read-only, import Zappa's handler in
-a clean interpreter and feed it real API Gateway events.
+"""Run a built Lambda zip as Lambda would, offline: unpack it and its layer read-only, import
+Zappa's handler in a clean interpreter and feed it real API Gateway events.
 
 The interpreter is started with `env -i`-style environment, `python -I -S`, and sys.path = the
-unpacked package + a folder holding only boto3 (Lambda's runtime provides it). Where possible
-it runs in private network and mount namespaces, with the package remounted read-only.
+unpacked package, then the unpacked layer's python/ folder (Lambda's /opt/python), then a
+folder holding only boto3 (Lambda's runtime provides it). Where possible it runs in private
+network and mount namespaces, with the package and the layer remounted read-only.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from urllib.parse import quote, urlencode
 
 from index.verify import smoke_item_problems
 
+from .layer import LAYER_FOLDER
 from .offline import isolated, make_readonly, make_writable, offline_env, readonly_enforced
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,8 +51,11 @@ class Invocation:
     timings: dict[str, float]
     foreign_modules: list[str]
     loaded_from_runtime: list[str]
+    loaded_from_layer: list[str]
     native_modules: list[str]
+    layer_native_modules: list[str]
     write_probe: str
+    layer_write_probe: str | None
     wall_ms: float
     stdout: str
     stderr: str
@@ -117,6 +122,12 @@ def unpack(zip_path: Path, dest: Path) -> Path:
     return dest
 
 
+def unpack_layer(zip_path: Path, opt: Path) -> Path:
+    """Unpack a layer zip into opt (standing in for /opt), read-only; return opt/python."""
+    unpack(zip_path, opt)
+    return opt / LAYER_FOLDER
+
+
 def lambda_env(private_dir: Path, task_root: Path, runtime_dir: Path, function: str) -> dict:
     """Return the environment Lambda gives a python3.11 function (credentials are fake)."""
     return offline_env(
@@ -143,8 +154,9 @@ def invoke(
     events: list[tuple[str, dict]],
     function: str = "faq-search-dev",
     timeout: float = 120,
+    layer_dir: Path | None = None,
 ) -> Invocation:
-    """Start a clean interpreter on the unpacked package and send it the events in order."""
+    """Start a clean interpreter on the unpacked package (and layer) and send it the events."""
     with tempfile.TemporaryDirectory(prefix="lambda-run-") as tmp:
         work = Path(tmp)
         events_file = work / "events.json"
@@ -156,12 +168,14 @@ def invoke(
             "-S",
             str(RUNNER),
             str(task_root),
+            str(layer_dir) if layer_dir else "-",
             str(runtime_dir),
             str(events_file),
             str(result_file),
         ]
         env = lambda_env(work / "private", task_root, runtime_dir, function)
-        wrapped = isolated(command, readonly=[task_root])
+        readonly = [task_root, *([layer_dir.parent] if layer_dir else [])]
+        wrapped = isolated(command, readonly=readonly)
         started = time.perf_counter()
         done = subprocess.run(
             wrapped,
@@ -188,8 +202,11 @@ def invoke(
         },
         foreign_modules=result["foreign_modules"],
         loaded_from_runtime=result["loaded_from_runtime"],
+        loaded_from_layer=result["loaded_from_layer"],
         native_modules=result["native_modules"],
+        layer_native_modules=result["layer_native_modules"],
         write_probe=result["write_probe"],
+        layer_write_probe=result["layer_write_probe"],
         wall_ms=round(wall_ms, 1),
         stdout=done.stdout,
         stderr=done.stderr,
@@ -198,17 +215,24 @@ def invoke(
 
 
 def run_zip(
-    zip_path: Path, runtime_dir: Path, events: list[tuple[str, dict]], function: str
+    zip_path: Path,
+    runtime_dir: Path,
+    events: list[tuple[str, dict]],
+    function: str,
+    layer_zip: Path | None = None,
 ) -> Invocation:
-    """Unpack zip_path into a fresh read-only folder, invoke the events, clean up."""
+    """Unpack zip_path (and layer_zip) into fresh read-only folders, invoke the events, clean up."""
     with tempfile.TemporaryDirectory(prefix="lambda-task-") as tmp:
-        task_root = Path(tmp) / "task"
+        task_root, opt = Path(tmp) / "task", Path(tmp) / "opt"
         unpack(zip_path, task_root)
+        layer_dir = unpack_layer(layer_zip, opt) if layer_zip else None
         try:
-            return invoke(task_root, runtime_dir, events, function)
+            return invoke(task_root, runtime_dir, events, function, layer_dir=layer_dir)
         finally:
-            make_writable(task_root)
-            shutil.rmtree(task_root, ignore_errors=True)
+            for folder in (task_root, opt):
+                if folder.exists():
+                    make_writable(folder)
+                    shutil.rmtree(folder, ignore_errors=True)
 
 
 def smoke_events(smoke: dict) -> list[tuple[str, dict]]:
@@ -259,16 +283,28 @@ def check_responses(invocation: Invocation, smoke: dict, index_version: str) -> 
 
 
 def check_artifact(
-    zip_path: Path, runtime_dir: Path, smoke: dict, function: str = "faq-search-dev"
+    zip_path: Path,
+    runtime_dir: Path,
+    smoke: dict,
+    function: str = "faq-search-dev",
+    layer_zip: Path | None = None,
 ) -> tuple[Invocation, list[str]]:
-    """Run the saved events and the smoke queries through the zip; return problems found."""
+    """Run the saved events and the smoke queries through the zip and its layer; return
+    problems found."""
     with zipfile.ZipFile(zip_path) as archive:
         info = json.loads(archive.read("package_info.json"))
     fixed = [(name, load_event(name)) for name in FIXED_EXPECTATIONS]
-    invocation = run_zip(zip_path, runtime_dir, [*smoke_events(smoke), *fixed], function)
+    events = [*smoke_events(smoke), *fixed]
+    invocation = run_zip(zip_path, runtime_dir, events, function, layer_zip)
     problems = check_responses(invocation, smoke, info["index_version"])
     if invocation.foreign_modules:
         problems.append(f"modules loaded from outside the package: {invocation.foreign_modules}")
     if invocation.write_probe == "written" and readonly_enforced():
         problems.append("the package folder was writable: the read-only check did not apply")
+    if layer_zip and "cryptography" not in invocation.loaded_from_layer:
+        # The unsigned Alexa event imports the verifier: its cryptography must be the layer's.
+        problems.append(
+            f"cryptography was not loaded from the layer (layer modules loaded: "
+            f"{invocation.loaded_from_layer})"
+        )
     return invocation, problems

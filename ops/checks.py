@@ -1,8 +1,9 @@
 """Check a built Lambda zip: it carries the index and what runs, in a form Lambda can load.
 
-No boto3/botocore (Lambda provides them), nothing only packaging needs, of Zappa only what its
-handler imports, no tests or caches, unchecked-hash byte-code beside every module, and compiled
-wheels that run on Lambda's python3.11 (Amazon Linux 2, glibc 2.26, x86_64).
+No boto3/botocore (Lambda provides them), nothing only packaging needs, none of the layer's
+packages (ops/layer.py), of Zappa only what its handler imports, no tests or caches,
+unchecked-hash byte-code beside every module, and compiled wheels that run on Lambda's
+python3.11 (Amazon Linux 2, glibc 2.26, x86_64).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from index.build import CURRENT_FILE, MANIFEST_FILE
 
+from .layer import LAYER_DISTRIBUTIONS
 from .venvs import LAMBDA_PROVIDED, RUNTIME_REQUIREMENTS, canonical, read_pins
 
 INDEX_FOLDER = "index_data"
@@ -75,8 +77,13 @@ def content_problems(names: list[str], index_version: str, venv: Path) -> list[s
 
     dists = distribution_top_levels(venv)
     runtime = set(read_pins(RUNTIME_REQUIREMENTS)) | set(HANDLER_DISTS)
+    layer = {canonical(name) for name in LAYER_DISTRIBUTIONS}
     for dist, tops in sorted(dists.items()):
-        if dist in runtime:
+        if dist in layer:
+            problems += [
+                f"ships {t} (from {dist}: it belongs in the layer)" for t in sorted(tops & top)
+            ]
+        elif dist in runtime:
             missing = {t for t in tops if not t.endswith(".dist-info")} - top
             problems += [f"missing {t} (from {dist})" for t in sorted(missing)]
         else:
@@ -142,7 +149,8 @@ def binary_problems(archive: zipfile.ZipFile) -> list[str]:
         tags = [line.split(":", 1)[1].strip() for line in lines if line.startswith("Tag:")]
         if not _wheel_runs_on_lambda(tags):
             problems.append(
-                f"{name.split('/')[0]} was built for {', '.join(tags)}; Lambda's python3.11 "
-                f"runs x86_64 with glibc 2.{LAMBDA_GLIBC_MINOR}: pin a release with such a wheel"
+                f"{PurePosixPath(name).parent.name} was built for {', '.join(tags)}; Lambda's "
+                f"python3.11 runs x86_64 with glibc 2.{LAMBDA_GLIBC_MINOR}: pin a release with "
+                "such a wheel"
             )
     return problems

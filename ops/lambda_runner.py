@@ -1,10 +1,12 @@
 """Stand in for AWS Lambda's Python runtime: import Zappa's handler from an unpacked package
 and hand it events, as Lambda does, in this clean process.
 
-Run by ops/artifact.py as `python -I -S lambda_runner.py TASK_ROOT RUNTIME_DIR EVENTS RESULT`
+Run by ops/artifact.py as
+`python -I -S lambda_runner.py TASK_ROOT LAYER_DIR RUNTIME_DIR EVENTS RESULT`
 (-I -S: no site-packages, no environment, not even this file's folder on sys.path). Only the
 standard library is used here; everything else must come from TASK_ROOT (the unpacked zip,
-Lambda's /var/task) or RUNTIME_DIR (boto3 alone, Lambda's /var/runtime).
+Lambda's /var/task), LAYER_DIR (the unpacked layer's python/ folder, Lambda's /opt/python; "-"
+for none) or RUNTIME_DIR (boto3 alone, Lambda's /var/runtime).
 """
 
 import json
@@ -35,14 +37,14 @@ class Context:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
-def _write_probe(task_root: str) -> str:
-    """Try to write into the task root, as a careless library might; report what happened."""
+def _write_probe(folder: str) -> str:
+    """Try to write into folder, as a careless library might; report what happened."""
     try:
-        with open(os.path.join(task_root, ".write-probe"), "w") as handle:
+        with open(os.path.join(folder, ".write-probe"), "w") as handle:
             handle.write("x")
     except OSError as exc:
         return type(exc).__name__
-    os.remove(os.path.join(task_root, ".write-probe"))
+    os.remove(os.path.join(folder, ".write-probe"))
     return "written"
 
 
@@ -58,11 +60,36 @@ def _foreign_modules(allowed: list[str]) -> list[str]:
     return sorted(foreign)
 
 
+def _loaded_from(root: str) -> list[str]:
+    """Return the top-level names of loaded modules whose files lie under root."""
+    root = os.path.abspath(root) + os.sep
+    return sorted(
+        {
+            name.split(".")[0]
+            for name, module in list(sys.modules.items())
+            if (getattr(module, "__file__", None) or "").startswith(root)
+        }
+    )
+
+
+def _native_modules(root: str) -> list[str]:
+    """Return the compiled extension modules loaded from under root, relative to it."""
+    root = os.path.abspath(root) + os.sep
+    return sorted(
+        os.path.relpath(module.__file__, root)
+        for module in list(sys.modules.values())
+        if (getattr(module, "__file__", None) or "").endswith(".so")
+        and module.__file__.startswith(root)
+    )
+
+
 def main() -> None:
     """Import the handler, feed it every event, write timings and responses as JSON."""
-    task_root, runtime_dir, events_path, result_path = sys.argv[1:5]
-    # Lambda's order: the function's code first, then the runtime's own boto3.
-    sys.path[:0] = [task_root, runtime_dir]
+    task_root, layer_dir, runtime_dir, events_path, result_path = sys.argv[1:6]
+    layers = [] if layer_dir == "-" else [layer_dir]
+    # Lambda's order: the function's code first, then its layers (/opt/python), then the
+    # runtime's own boto3.
+    sys.path[:0] = [task_root, *layers, runtime_dir]
     os.chdir(task_root)
     with open(events_path) as handle:
         events = json.load(handle)
@@ -80,20 +107,7 @@ def main() -> None:
             first_done = time.perf_counter()
 
     stdlib = [sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib")]
-    allowed = [os.path.abspath(p) + os.sep for p in (task_root, runtime_dir, *stdlib)]
-    loaded_from_runtime = sorted(
-        {
-            name.split(".")[0]
-            for name, module in sys.modules.items()
-            if (getattr(module, "__file__", None) or "").startswith(runtime_dir)
-        }
-    )
-    native = sorted(
-        os.path.relpath(module.__file__, task_root)
-        for module in list(sys.modules.values())
-        if (getattr(module, "__file__", None) or "").endswith(".so")
-        and module.__file__.startswith(task_root)
-    )
+    allowed = [os.path.abspath(p) + os.sep for p in (task_root, *layers, runtime_dir, *stdlib)]
     out = {
         "python": sys.version.split()[0],
         "startup_ms": round((import_start - STARTED) * 1000, 2),
@@ -102,9 +116,12 @@ def main() -> None:
         "cold_ms": round((first_done - STARTED) * 1000, 2) if results else None,
         "results": results,
         "foreign_modules": _foreign_modules(allowed),
-        "loaded_from_runtime": loaded_from_runtime,
-        "native_modules": native,
+        "loaded_from_runtime": _loaded_from(runtime_dir),
+        "loaded_from_layer": _loaded_from(layers[0]) if layers else [],
+        "native_modules": _native_modules(task_root),
+        "layer_native_modules": _native_modules(layers[0]) if layers else [],
         "write_probe": _write_probe(task_root),
+        "layer_write_probe": _write_probe(layers[0]) if layers else None,
         "sys_flags": {"isolated": sys.flags.isolated, "no_site": sys.flags.no_site},
     }
     with open(result_path, "w") as handle:

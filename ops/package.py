@@ -1,12 +1,15 @@
-"""Build the Lambda zip with `zappa package`, offline, then byte-compile it and check its contents.
+"""Build the Lambda zip with `zappa package`, offline, then byte-compile it and check its contents;
+build the layer zip beside it.
 
-Steps: stage only what runs (index/, service/, the current index version, zappa_settings.json)
-in a clean folder; run `zappa package STAGE` there from the packaging venv with fake
-credentials and no network; unpack Zappa's zip, compile every module with unchecked-hash .pyc
-(Zappa dates every entry 1980-01-01, so timestamp .pyc would be stale and ignored, and Lambda's
-read-only disk cannot cache them: every cold start would compile everything again); write the
-zip again deterministically; then check it carries the index and none of what Lambda provides
-or only packaging needs.
+Steps: stage only what runs (index/, service/, the current index version, the stage's Zappa
+settings with the layer's packages excluded) in a clean folder; run `zappa package STAGE` there
+from the packaging venv with fake credentials and no network; unpack Zappa's zip, compile every
+module with unchecked-hash .pyc (Zappa dates every entry 1980-01-01, so timestamp .pyc would be
+stale and ignored, and Lambda's read-only disk cannot cache them: every cold start would compile
+everything again); write the zip again deterministically; then check it carries the index and
+none of what Lambda provides, only packaging needs, or the layer holds. The layer zip
+(ops/layer.py: cryptography and what only it needs) is copied from the same venv's
+Lambda-platform wheels under python/, compiled for /opt/python, zipped and checked the same way.
 """
 
 from __future__ import annotations
@@ -24,10 +27,27 @@ from pathlib import Path, PurePosixPath
 from index.build import CURRENT_FILE, MANIFEST_FILE
 from index.store import resolve_version_dir
 
-from .checks import INDEX_FOLDER, binary_problems, content_problems, pyc_problems
+from .checks import (
+    INDEX_FOLDER,
+    binary_problems,
+    content_problems,
+    distribution_top_levels,
+    pyc_problems,
+)
+from .layer import (
+    LAYER_MOUNT,
+    LayerError,
+    LayerReport,
+    excluding_layer,
+    layer_path_for,
+    layer_problems,
+    layer_top_levels,
+    sha256_of,
+    stage_layer,
+)
 from .offline import isolated, offline_env
 from .settings import SETTINGS_FILE, stage_settings
-from .venvs import DEPLOY_VENV, ensure_deploy_venv
+from .venvs import DEPLOY_VENV, RUNTIME_REQUIREMENTS, ensure_deploy_venv, read_pins, site_packages
 
 ROOT = Path(__file__).resolve().parent.parent
 # Project folders that run on Lambda; everything else in the repository stays behind.
@@ -61,6 +81,7 @@ class PackageReport:
     files: int
     compiled: int
     largest: list[tuple[str, int]] = field(default_factory=list)
+    layer: LayerReport | None = None
 
     def lines(self) -> list[str]:
         """Return the size report as printable lines."""
@@ -74,6 +95,8 @@ class PackageReport:
             "  largest: "
             + ", ".join(f"{name} {size / mib:.2f} MiB" for name, size in self.largest),
         ]
+        if self.layer:
+            out += self.layer.lines()
         return out
 
 
@@ -115,11 +138,12 @@ def run_zappa_package(
         raise PackagingError(f"zappa package {stage} failed (exit {done.returncode}):\n{tail}")
 
 
-def compile_tree(tree: Path, python: str | None = None) -> int:
+def compile_tree(tree: Path, python: str | None = None, prefix: str = LAMBDA_TASK_ROOT) -> int:
     """Byte-compile every module under tree with unchecked-hash .pyc; return how many.
 
     A fresh interpreter does it: marshal output depends on the compiling process's state, and
-    the same process state every time is what makes the zip reproducible.
+    the same process state every time is what makes the zip reproducible. prefix is where tree
+    lies on Lambda (compiled code names its source files there, for tracebacks).
     """
     command = [
         python or sys.executable,
@@ -134,7 +158,7 @@ def compile_tree(tree: Path, python: str | None = None) -> int:
         "-s",
         str(tree),
         "-p",
-        LAMBDA_TASK_ROOT,
+        prefix,
         str(tree),
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -201,6 +225,40 @@ def report_for(path: Path, stage: str, index_version: str) -> PackageReport:
     )
 
 
+def build_layer(
+    venv: Path, output: Path, tops_by_dist: dict[str, set[str]], compile: bool = True
+) -> LayerReport:
+    """Build and check the layer zip from the venv's Lambda-platform wheels; write output."""
+    pins = read_pins(RUNTIME_REQUIREMENTS)
+    with tempfile.TemporaryDirectory(prefix="lambda-layer-") as tmp:
+        tree = Path(tmp) / "layer"
+        python_dir = stage_layer(site_packages(venv), set().union(*tops_by_dist.values()), tree)
+        if compile:
+            compile_tree(python_dir, prefix=LAYER_MOUNT)
+        built = Path(tmp) / "layer.zip"
+        write_zip(tree, built)
+        with zipfile.ZipFile(built) as archive:
+            infos = archive.infolist()
+            problems = layer_problems(archive.namelist(), tops_by_dist)
+            problems += binary_problems(archive)
+            if compile:
+                problems += pyc_problems(archive)
+        if problems:
+            listed = "\n  ".join(problems[:40])
+            raise PackagingError(f"the layer is not fit to publish:\n  {listed}")
+        report = LayerReport(
+            path=output,
+            sha256=sha256_of(built),
+            zip_bytes=built.stat().st_size,
+            unzipped_bytes=sum(i.file_size for i in infos),
+            files=len(infos),
+            compiled=sum(1 for i in infos if i.filename.endswith(".pyc")),
+            distributions={name: pins.get(name, "?") for name in tops_by_dist},
+        )
+        shutil.move(built, output)
+    return report
+
+
 def build_package(
     stage: str,
     index_root: Path,
@@ -208,20 +266,32 @@ def build_package(
     compile: bool = True,
     venv: Path = DEPLOY_VENV,
     settings_path: Path = SETTINGS_FILE,
+    layer_output: Path | None = None,
 ) -> PackageReport:
-    """Build, byte-compile and check the Lambda zip for stage from the index at index_root."""
+    """Build, byte-compile and check the Lambda zip for stage from the index at index_root, and
+    the layer zip (default: beside it, NAME-layer.zip)."""
     settings = stage_settings(stage, settings_path)
     if settings.get("slim_handler"):
         raise PackagingError("slim_handler must be false: the whole app ships in one zip")
     resolve_version_dir(index_root)  # fail on a missing index before any install
     venv = ensure_deploy_venv(venv)
     output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
+    layer_output = (layer_output or layer_path_for(output)).resolve()
+    try:
+        layer_tops = layer_top_levels(distribution_top_levels(venv))
+    except LayerError as exc:
+        raise PackagingError(str(exc)) from exc
+    for path in (output, layer_output):
+        path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="lambda-package-") as tmp:
         work = Path(tmp)
         stage_dir = work / "project"
         stage_dir.mkdir()
         index_version = stage_project(stage_dir, index_root, settings_path)
+        # Zappa packages the whole venv; the stage's settings, resolved, tell it to leave the
+        # layer's packages out (the committed file stays self-contained for plain Zappa use).
+        packaging = excluding_layer(settings, set().union(*layer_tops.values()))
+        (stage_dir / "zappa_settings.json").write_text(json.dumps({stage: packaging}, indent=1))
         raw = work / "zappa.zip"
         region = settings.get("aws_region", "us-east-1")
         run_zappa_package(stage, stage_dir, raw, venv, work / "private", region)
@@ -238,7 +308,15 @@ def build_package(
         report = report_for(built, stage, index_version)
         if report.unzipped_bytes > LAMBDA_UNZIPPED_LIMIT:
             raise PackagingError(f"the package for {stage} exceeds Lambda's 250 MiB unzipped")
-        # Only a checked package reaches the output path.
+        layer = build_layer(venv, work / "layer.zip", layer_tops, compile)
+        if report.unzipped_bytes + layer.unzipped_bytes > LAMBDA_UNZIPPED_LIMIT:
+            raise PackagingError(
+                f"the package and its layer for {stage} exceed Lambda's 250 MiB unzipped"
+            )
+        # Only checked zips reach the output paths.
         shutil.move(built, output)
+        shutil.move(work / "layer.zip", layer_output)
     report.path = output
+    layer.path = layer_output
+    report.layer = layer
     return report

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Redeploy after a content change: build the index -> verify it -> package -> check the package
-# -> upload with Zappa. Any failed step stops the chain before anything is uploaded.
+# Redeploy after a content change: build the index -> verify it -> package (function zip and
+# layer zip) -> check the package -> publish the layer if new, upload with Zappa. Any failed
+# step stops the chain before anything is uploaded.
 set -euo pipefail
 
 usage() {
@@ -11,18 +12,23 @@ Redeploy the service to the Zappa stage STAGE (dev or prod, from zappa_settings.
   1. build the index from the content folder           (scripts/build_index.py)
   2. verify it: counts match the content, smoke queries (scripts/verify_index.py)
      find their sections (content/smoke-queries.json)
-  3. package it with Zappa, offline, byte-compiled      (scripts/package.py)
-  4. run the package as Lambda would, read-only,        (scripts/check_artifact.py)
-     with real API Gateway events
-  5. upload: zappa update STAGE -z ZIP (the first time: the IAM role, then zappa deploy)
+  3. package it with Zappa, offline, byte-compiled,     (scripts/package.py)
+     and the layer zip (cryptography) beside it
+  4. run the package with its layer as Lambda would,    (scripts/check_artifact.py)
+     read-only, with real API Gateway events
+  5. publish the layer unless a version with the same   (python -m ops.layer_publish)
+     sha256 exists; write the stage's settings with its
+     ARN in `layers`; upload: zappa update STAGE -z ZIP -s SETTINGS
+     (the first time: the IAM role, then zappa deploy)
 Any failed step stops the chain with a non-zero exit; nothing is uploaded.
 
 Options:
-  --dry-run        do steps 1-4 and stop before the upload (what CI runs)
+  --dry-run        do steps 1-4 and stop before publishing or uploading anything (what CI runs)
   --first-deploy   create the function and API with `zappa deploy` instead of `zappa update`
   --content DIR    content folder (default: content)
   --index DIR      index folder to build into (default: index_data)
-  --output ZIP     package to write (default: build/lambda/STAGE.zip)
+  --output ZIP     package to write (default: build/lambda/STAGE.zip); its layer goes to
+                   ZIP's name + -layer.zip, the upload's settings to + -zappa_settings.json
   -h, --help       this help
 
 The upload uses your AWS credentials (e.g. AWS_PROFILE=faq-prod); steps 1-4 never touch AWS.
@@ -66,6 +72,9 @@ if [ -z "$STAGE" ]; then
   exit 2
 fi
 OUTPUT=${OUTPUT:-build/lambda/$STAGE.zip}
+# The same names ops/layer.py derives: beside the function zip.
+LAYER="${OUTPUT%.zip}-layer.zip"
+SETTINGS_OUT="${OUTPUT%.zip}-zappa_settings.json"
 
 # The project's venv runs steps 1-4 (scripts/package.py makes the packaging venv itself).
 PY=${PYTHON:-.venv/bin/python}
@@ -96,29 +105,36 @@ step "2/5 verify the index"
 "$PY" scripts/verify_index.py --index "$INDEX" --content "$CONTENT"
 
 step "3/5 package for Lambda"
-"$PY" scripts/package.py "$STAGE" --index "$INDEX" --output "$OUTPUT"
+"$PY" scripts/package.py "$STAGE" --index "$INDEX" --output "$OUTPUT" --layer-output "$LAYER"
 
 step "4/5 run the package as Lambda would"
-"$PY" scripts/check_artifact.py "$OUTPUT" --smoke "$CONTENT/smoke-queries.json"
+"$PY" scripts/check_artifact.py "$OUTPUT" --layer "$LAYER" --smoke "$CONTENT/smoke-queries.json"
 
 VERSION=$(sed -e 's/^v-//' "$INDEX/CURRENT")
 if [ "$DRY_RUN" = 1 ]; then
   trap - ERR
   if [ "$FIRST" = 1 ]; then VERB=deploy; else VERB=update; fi
-  echo "==> 5/5 dry run: stopping before the upload; it would run: zappa $VERB $STAGE -z $OUTPUT"
+  echo "==> 5/5 dry run: stopping before anything is published or uploaded; the upload would"
+  "$PY" -m ops.layer_publish "$STAGE" "$LAYER" --settings-out "$SETTINGS_OUT" --dry-run
+  echo "  run: zappa $VERB $STAGE -z $OUTPUT -s $SETTINGS_OUT"
   "$PY" -m ops.settings "$STAGE" --cache-notice "$VERSION"
   exit 0
 fi
 
-step "5/5 upload"
+step "5/5 publish the layer and upload"
 VENV="$ROOT/build/deploy-venv"
 export VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH"
+# A layer version with this zip's sha256 is reused; the settings written name its ARN.
+rm -f "$SETTINGS_OUT"
+"$VENV/bin/python" -m ops.layer_publish "$STAGE" "$LAYER" --settings-out "$SETTINGS_OUT"
+# Zappa quietly falls back to settings from the environment when -s names no file.
+[ -f "$SETTINGS_OUT" ] || { echo "error: $SETTINGS_OUT was not written" >&2; false; }
 if [ "$FIRST" = 1 ]; then
   # `zappa deploy -z` skips Zappa's IAM role set-up: do it as plain `zappa deploy` would.
   "$VENV/bin/python" -m ops.zappa_roles "$STAGE"
-  zappa deploy "$STAGE" -z "$OUTPUT"
+  zappa deploy "$STAGE" -z "$OUTPUT" -s "$SETTINGS_OUT"
 else
-  zappa update "$STAGE" -z "$OUTPUT"
+  zappa update "$STAGE" -z "$OUTPUT" -s "$SETTINGS_OUT"
 fi
 trap - ERR
 echo "==> deployed index $VERSION to $STAGE; \`zappa status $STAGE\` shows the URL, /health its index_version"

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Build the Lambda zip for a stage: `zappa package` offline (fake credentials, no network),
 byte-compiled with unchecked-hash .pyc, rezipped deterministically, checked, and its size
-reported. Creates or reuses the packaging venv build/deploy-venv (requirements-deploy.txt).
+reported; and beside it the Lambda layer zip with `cryptography` and what only it needs
+(python/..., mounted at /opt/python on Lambda), built and checked the same way. Creates or
+reuses the packaging venv build/deploy-venv (requirements-deploy.txt).
 
 Example:
     python scripts/package.py dev --index index_data --output build/lambda/dev.zip
+    (writes build/lambda/dev.zip and build/lambda/dev-layer.zip)
 """
 
 from __future__ import annotations
@@ -36,6 +39,11 @@ def main(argv: list[str] | None = None) -> int:
         "--output", type=Path, help="zip to write (default: build/lambda/STAGE.zip)"
     )
     parser.add_argument(
+        "--layer-output",
+        type=Path,
+        help="layer zip to write (default: beside the zip, e.g. build/lambda/STAGE-layer.zip)",
+    )
+    parser.add_argument(
         "--no-compile",
         action="store_true",
         help="skip byte-compiling (only to measure what compiling saves at cold start)",
@@ -46,7 +54,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     output = args.output or ROOT / "build" / "lambda" / f"{args.stage}.zip"
     try:
-        report = build_package(args.stage, args.index, output, not args.no_compile, args.venv)
+        report = build_package(
+            args.stage,
+            args.index,
+            output,
+            not args.no_compile,
+            args.venv,
+            layer_output=args.layer_output,
+        )
     except (SettingsError, PackagingError, EnvironmentSetupError, SearchError) as exc:
         print(f"package failed: {exc}", file=sys.stderr)
         return 1
