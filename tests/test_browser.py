@@ -9,11 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.parse
 import urllib.request
 from functools import partial
@@ -23,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT
+from .servers import free_port, gunicorn
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 if not CHROMIUM.is_file():
@@ -46,12 +43,6 @@ CHROMIUM_ARGS = [
 EMBED_HOST = "https://search.example.com"  # the placeholder in the README's snippet
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _readme_snippet() -> str:
     """Return the embeddable snippet exactly as the README documents it."""
     readme = (ROOT / "README.md").read_text()
@@ -71,7 +62,7 @@ def sites(tmp_path_factory):
     for name in ("allowed", "refused"):
         folder = tmp_path_factory.mktemp(name)
         server = ThreadingHTTPServer(
-            ("127.0.0.1", _free_port()), partial(_QuietHandler, directory=str(folder))
+            ("127.0.0.1", free_port()), partial(_QuietHandler, directory=str(folder))
         )
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers[name] = (server, folder, f"http://127.0.0.1:{server.server_port}")
@@ -84,41 +75,15 @@ def sites(tmp_path_factory):
 @pytest.fixture(scope="module")
 def server(multi_index_dir, sites):
     """The app in its own process on 127.0.0.1, allowing the 'allowed' site's origin."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "SEARCH_INDEX_DIR": str(multi_index_dir),
-        "CORS_ORIGINS": sites["allowed"][1],
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "service.wsgi:app", "run"]
-        + ["--host", "127.0.0.1", "--port", str(port), "--with-threads"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            urllib.request.urlopen(base + "/health", timeout=1).read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(proc.stderr.read().decode()) from None
-            time.sleep(0.1)
-    for folder, _ in sites.values():
-        html = _readme_snippet().replace(EMBED_HOST, base)
-        (folder / "index.html").write_text(
-            f"<!doctype html><html lang=en><head><meta charset=utf-8><title>Site</title></head>"
-            f"<body><h1>Another site</h1>{html}</body></html>"
-        )
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
-    proc.stderr.close()
+    env = {"CORS_ORIGINS": sites["allowed"][1]}
+    with gunicorn(multi_index_dir, workers=1, threads=4, env=env) as base:
+        for folder, _ in sites.values():
+            html = _readme_snippet().replace(EMBED_HOST, base)
+            (folder / "index.html").write_text(
+                f"<!doctype html><html lang=en><head><meta charset=utf-8><title>Site</title>"
+                f"</head><body><h1>Another site</h1>{html}</body></html>"
+            )
+        yield base
 
 
 @pytest.fixture(scope="module")

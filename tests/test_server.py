@@ -1,65 +1,20 @@
 """A real server process on 127.0.0.1, queried over HTTP."""
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 
 import pytest
 
-from .conftest import ROOT
+from .servers import gunicorn
 
 pytestmark = pytest.mark.server
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(index_dir):
-    port = _free_port()
-    env = {**os.environ, "SEARCH_INDEX_DIR": str(index_dir)}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "flask",
-            "--app",
-            "service.wsgi:app",
-            "run",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--with-threads",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            urllib.request.urlopen(base + "/health", timeout=1).read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(proc.stderr.read().decode()) from None
-            time.sleep(0.1)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
-    proc.stderr.close()
+    with gunicorn(index_dir, workers=1, threads=4) as base:
+        yield base
 
 
 def _get(url: str) -> tuple[int, dict]:
