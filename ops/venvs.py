@@ -93,6 +93,11 @@ def _run(command: list[str], what: str) -> None:
         raise EnvironmentSetupError(f"{what} failed (exit {done.returncode}):\n{tail}")
 
 
+def _pip_install(python: Path | str, args: list[str], what: str) -> None:
+    quiet = ["--quiet", "--disable-pip-version-check"]
+    _run([str(python), "-m", "pip", "install", *quiet, *args], what)
+
+
 def _base_python() -> str:
     # A venv made from inside another venv must still point at the real interpreter.
     return getattr(sys, "_base_executable", None) or sys.executable
@@ -108,17 +113,9 @@ def ensure_deploy_venv(venv: Path = DEPLOY_VENV) -> Path:
             return venv
     shutil.rmtree(venv, ignore_errors=True)
     _run([_base_python(), "-m", "venv", str(venv)], f"creating the venv {venv}")
-    _run(
-        [
-            str(venv / "bin" / "python"),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "-r",
-            str(DEPLOY_REQUIREMENTS),
-        ],
+    _pip_install(
+        venv / "bin" / "python",
+        ["-r", str(DEPLOY_REQUIREMENTS)],
         f"installing {DEPLOY_REQUIREMENTS.name} into {venv}",
     )
     _install_lambda_wheels(venv)
@@ -136,14 +133,9 @@ def _install_lambda_wheels(venv: Path) -> None:
     """Replace the runtime requirements in the venv by the wheels built for Lambda's platform."""
     target = site_packages(venv)
     platforms = [arg for p in LAMBDA_PLATFORMS for arg in ("--platform", p)]
-    _run(
+    _pip_install(
+        venv / "bin" / "python",
         [
-            str(venv / "bin" / "python"),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
             "--no-deps",
             "--only-binary=:all:",
             "--upgrade",
@@ -179,19 +171,9 @@ def ensure_lambda_runtime(target: Path = LAMBDA_RUNTIME_DIR, venv: Path = DEPLOY
         return target
     shutil.rmtree(target, ignore_errors=True)
     python = venv / "bin" / "python"
-    _run(
-        [
-            str(python if python.exists() else sys.executable),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--no-deps",
-            "--target",
-            str(target),
-            *specs,
-        ],
+    _pip_install(
+        python if python.exists() else sys.executable,
+        ["--no-deps", "--target", str(target), *specs],
         f"installing boto3 into {target}",
     )
     stamp_file.write_text(stamp)
