@@ -32,6 +32,13 @@ _HEADING_MAX_WORDS = 14
 _HEADING_MAX_CHARS = 120
 _NAME_RE = re.compile(r"^[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}$")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+_BULLET = re.compile(r"^(?:[-*•·‣◦▪]|\d{1,2}[.)])\s+")
+# Page furniture scraped along with the article: never content, never a keyword.
+_BOILERPLATE = re.compile(
+    r"^(?:\d+\s+)?(?:comments?|responses?|replies|reply|leave a (?:reply|comment)"
+    r"|share this(?: article| post)?|related (?:posts|articles)|read more)\s*:?$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -130,6 +137,48 @@ def _blocks(lines: list[str]) -> list[list[str]]:
     return blocks
 
 
+def _is_body_line(line: str) -> bool:
+    """Return True for a line that reads as running text, not as a heading."""
+    return len(line.split()) > _HEADING_MAX_WORDS or bool(re.search(r"[.!:;…\"”)]$", line))
+
+
+def _units(blocks: list[list[str]]) -> list[tuple[str, str]]:
+    """Turn blocks into ("h", heading) and ("p", paragraph) units, in order.
+
+    Scraped text loses blank lines: a heading may share a block with its paragraph, or a whole
+    article may come one line per paragraph. A short bare line followed by running text is a
+    heading; a line of running text that ends a sentence ends its paragraph.
+    """
+    units: list[tuple[str, str]] = []
+    for block in blocks:
+        block = [line for line in block if not _BOILERPLATE.match(line)]
+        if len(block) == 1:
+            line = block[0]
+            heading = _is_heading(line) and not _BULLET.match(line)
+            units.append(("h" if heading else "p", line))
+            continue
+        paragraph: list[str] = []
+        for i, line in enumerate(block):
+            following = block[i + 1] if i + 1 < len(block) else ""
+            # A heading line: followed by running text, or last in its block (a trailing
+            # keyword line, kept as a heading so the keyword step finds it).
+            if (
+                not paragraph
+                and _is_heading(line)
+                and not _BULLET.match(line)
+                and (not following or _is_body_line(following))
+            ):
+                units.append(("h", line))
+                continue
+            paragraph.append(line)
+            if _is_body_line(line) and re.search(r"[.!?…\"”)]$", line) or _BULLET.match(line):
+                units.append(("p", " ".join(paragraph)))
+                paragraph = []
+        if paragraph:
+            units.append(("p", " ".join(paragraph)))
+    return units
+
+
 def parse_article(text: str, slug: str, source: str = "<text>") -> Article:
     """Parse one article's text; raise BadContent naming source when it has no title or body."""
     lines = [_MARKDOWN_HEADING.sub("", line) for line in normalize(text).split("\n")]
@@ -149,16 +198,7 @@ def parse_article(text: str, slug: str, source: str = "<text>") -> Article:
     body_lines, comments = _split_comments(lines)
     blocks = _blocks(body_lines)
 
-    # Headings may share a block with their first paragraph when the blank line was lost.
-    units: list[tuple[str, str]] = []  # ("h", heading) or ("p", paragraph)
-    for block in blocks:
-        if len(block) == 1:
-            units.append(("h" if _is_heading(block[0]) else "p", block[0]))
-        elif _is_heading(block[0]) and len(block[1].split()) > _HEADING_MAX_WORDS:
-            units.append(("h", block[0]))
-            units.append(("p", " ".join(block[1:])))
-        else:
-            units.append(("p", " ".join(block)))
+    units = _units(blocks)
 
     # Trailing headings with no paragraph after them are the keyword / tag line(s).
     keywords: list[str] = []

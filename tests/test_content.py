@@ -104,3 +104,32 @@ def test_non_utf8_file_is_refused_with_its_name(tmp_path):
     (tmp_path / "latin.txt").write_bytes("Caf\xe9 Title\n\nBody.\n".encode("latin-1"))
     with pytest.raises(BadContent, match="latin.txt.*UTF-8"):
         load_articles(tmp_path)
+
+
+def test_article_without_blank_lines_still_finds_its_sections():
+    text = (
+        "Understanding Foo\nOct 31, 2023\nIntroduction\n"
+        "Foo is a condition that affects many people around the world on every day of the week.\n"
+        "Is foo dangerous?\n"
+        "No, foo is not dangerous for most people, though it can be annoying at night.\n"
+        "foo causes\n2 Comments\nJane Doe\nGreat read, thanks!\nNov 9, 2023\n"
+    )
+    article = parse_article(text, "foo")
+    assert [(p.kind, p.section) for p in article.passages] == [
+        ("section", "Introduction"),
+        ("faq", "Is foo dangerous?"),
+    ]
+    assert article.passages[1].text.startswith("No, foo is not dangerous")
+    assert article.keywords == ["foo causes"]
+    assert [c.name for c in article.comments] == ["Jane Doe"]
+
+
+def test_bullet_lines_are_text_not_headings():
+    text = (
+        "Foo Guide\n\nSymptoms\n\nThe most common signs are these:\n\n- tingling\n\n- itching\n\n"
+        "Treatment\n\nRest helps most people recover within a week or two.\n"
+    )
+    article = parse_article(text, "foo")
+    assert [p.section for p in article.passages] == ["Symptoms", "Treatment"]
+    assert "- tingling" in article.passages[0].text
+    assert "- itching" in article.passages[0].text
