@@ -42,7 +42,7 @@ OVERVIEW_BONUS = 0.3
 # "why …" finds "Why is …?" headings, "can …" finds "Can I …?".
 OPENER_BONUS = 0.4
 # What the question words ask for ("who" -> risk), found in a heading or the body.
-HINT_HEADING_BONUS = 0.3
+HINT_HEADING_BONUS = 0.7
 HINT_BODY_BONUS = 0.1
 # A recap restates the sections before it: the section that develops a point answers better.
 RECAP_PENALTY = 0.8
@@ -211,8 +211,10 @@ def _score(
             score *= 1 + HINT_BODY_BONUS
     if fields["section"].lower().strip(" :.!") in RECAP_HEADINGS:
         score *= RECAP_PENALTY
-    # Overview: the query names what the whole article is about (words spread over it).
-    if ranking.topic and fields["position"] == 0 and topic_weight >= 0.6 * total_weight:
+    # Overview: the query names what the whole article is about (words spread over it) and
+    # asks nothing narrower ("who gets X" wants the section on risk, not the overview).
+    overview = ranking.topic and fields["position"] == 0 and not parsed.hints
+    if overview and topic_weight >= 0.6 * total_weight:
         score *= 1 + OVERVIEW_BONUS
     return _Scored(score, min(1.0, coverage), frozenset(matched))
 

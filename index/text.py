@@ -26,7 +26,8 @@ STOP_WORDS = frozenset(
     over own same she should so some such than that the their theirs them themselves then there
     these they this those through to too under until up us very was we were what when where which
     while who whom why will with would yet you your yours yourself yourselves tbd get gets got
-    tell know want wants like please thing things make makes made""".split()
+    tell know want wants like please thing things make makes made need needs needed
+    use used using way ways best good lot lots much many""".split()
 )
 
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\ufeff]")
