@@ -29,7 +29,7 @@ from .layer import (
     layer_name,
     sha256_of,
 )
-from .settings import SETTINGS_FILE, SettingsError, stage_settings
+from .settings import SETTINGS_FILE, stage_settings_or_report
 from .venvs import RUNTIME_REQUIREMENTS, canonical, read_pins
 
 _HASH = re.compile(re.escape(HASH_MARK) + r"([0-9a-f]{64})\b")
@@ -127,10 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--settings", type=Path, default=SETTINGS_FILE, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    try:
-        settings = stage_settings(args.stage, args.settings)
-    except SettingsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    settings = stage_settings_or_report(args.stage, args.settings)
+    if settings is None:
         return 1
     if not args.layer_zip.is_file():
         print(f"error: no layer zip at {args.layer_zip}: run scripts/package.py", file=sys.stderr)

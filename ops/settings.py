@@ -48,6 +48,15 @@ def stage_settings(stage: str, path: Path = SETTINGS_FILE) -> dict:
     return merged
 
 
+def stage_settings_or_report(stage: str, path: Path = SETTINGS_FILE) -> dict | None:
+    """Return the stage's settings, or print why they cannot be read and return None."""
+    try:
+        return stage_settings(stage, path)
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+
+
 def upload_problems(settings: dict) -> list[str]:
     """Return what must be fixed before this stage can be uploaded to AWS."""
     problems = []
@@ -106,10 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--settings", type=Path, default=SETTINGS_FILE, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    try:
-        settings = stage_settings(args.stage, args.settings)
-    except SettingsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    settings = stage_settings_or_report(args.stage, args.settings)
+    if settings is None:
         return 1
     problems = upload_problems(settings) if args.upload else []
     for problem in problems:
