@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .build import CURATED_FILES, build_index
-from .search import DEFAULT_RANKING, Ranking, answer_from, parse, rank
+from .search import DEFAULT_RANKING, Ranking, search_and_answer
 from .store import IndexProvider, SearchIndex
 
 # Each row switches one feature off, so its effect shows against "all features".
@@ -90,9 +90,8 @@ def evaluate(index: SearchIndex, judgments: list[Judgment], ranking: Ranking) ->
     hits_at_1 = reciprocal = answer_right = passed = 0.0
     failures: list[str] = []
     for judgment in judgments:
-        parsed = parse(index, judgment.q, ranking)
-        results = rank(index, parsed, 5, 0, ranking)
-        found = answer_from(results, parsed)
+        answered = search_and_answer(index, judgment.q, 5, 0, ranking)
+        results, found = answered.results, answered.answer
         top = results.hits[0] if results.hits else None
         if judgment.none:
             ok = found is None

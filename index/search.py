@@ -336,7 +336,28 @@ def answer_from(results: SearchResults, parsed: ParsedQuery) -> Answer | None:
     )
 
 
+@dataclass(frozen=True)
+class Answered:
+    """What a question got: the query as parsed, a page of results and the best answer."""
+
+    parsed: ParsedQuery
+    results: SearchResults
+    answer: Answer | None
+
+
+def search_and_answer(
+    index: SearchIndex,
+    text: str,
+    limit: int = 1,
+    offset: int = 0,
+    ranking: Ranking = DEFAULT_RANKING,
+) -> Answered:
+    """Rank a page for what the user asked and pick the best answer (first page only)."""
+    parsed = parse(index, text, ranking)
+    results = rank(index, parsed, limit, offset, ranking)
+    return Answered(parsed, results, answer_from(results, parsed) if offset == 0 else None)
+
+
 def answer(index: SearchIndex, text: str, ranking: Ranking = DEFAULT_RANKING) -> Answer | None:
     """Return the single best answer for what the user asked, or None."""
-    parsed = parse(index, text, ranking)
-    return answer_from(rank(index, parsed, 1, 0, ranking), parsed)
+    return search_and_answer(index, text, ranking=ranking).answer

@@ -12,8 +12,7 @@ import time
 from flask import Blueprint, Response, current_app, render_template, request
 
 from index.errors import IndexMissing, IndexUnreadable
-from index.query import parse_query
-from index.search import answer_from, rank
+from index.search import search_and_answer
 
 from .errors import ApiError
 from .params import int_param, query_text
@@ -46,19 +45,16 @@ def search_page() -> tuple[str, int]:
     try:
         text = query_text()
         offset = int_param("offset", 0, 0, MAX_OFFSET)
-        index = current_index()
-        parsed = parse_query(index, text)
-        results = rank(index, parsed, PAGE_SIZE, offset)
+        found = search_and_answer(current_index(), text, PAGE_SIZE, offset)
     except ApiError as exc:
         return render_template("search.html", error=exc.message, **context), exc.status
     except (IndexMissing, IndexUnreadable):
         current_app.logger.exception("search page: index unavailable")
         message = "Search is not available right now. Please try again in a minute."
         return render_template("search.html", error=message, **context), 503
-    found = answer_from(results, parsed) if offset == 0 else None
     # The page is where most people search: its queries go to the same log as the API's.
-    log_query("/", results, started, answer=found, offset=offset)
-    context.update(query=text, results=results, offset=offset, answer=found)
+    log_query("/", found.results, started, answer=found.answer, offset=offset)
+    context.update(query=text, results=found.results, offset=offset, answer=found.answer)
     return render_template("search.html", **context), 200
 
 

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, g, jsonify
 
 from index.errors import IndexMissing, IndexUnreadable
 from index.query import parse_query
-from index.search import Answer, Hit, SearchResults, answer_from, rank
+from index.search import Answer, Hit, SearchResults, rank, search_and_answer
 from index.store import IndexProvider, SearchIndex
 
 from .errors import error_response
@@ -90,15 +90,13 @@ def answer_route() -> Response:
     started = time.perf_counter()
     text = query_text()
     index = current_index()
-    parsed = parse_query(index, text)
-    results = rank(index, parsed, limit=1)
-    found = answer_from(results, parsed)
-    log_query("/answer", results, started, answer=found)
+    found = search_and_answer(index, text)
+    log_query("/answer", found.results, started, answer=found.answer)
     return jsonify(
         {
-            "query": parsed.text,
-            "corrected": parsed.corrected,
-            "answer": answer_json(found),
+            "query": found.parsed.text,
+            "corrected": found.parsed.corrected,
+            "answer": answer_json(found.answer),
             "index_version": index.version,
         }
     )

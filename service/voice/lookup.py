@@ -10,8 +10,8 @@ from enum import Enum
 from flask import request
 
 from index.errors import BadQuery, IndexMissing, IndexUnreadable
-from index.query import clean_query, parse_query
-from index.search import Answer, answer_from, rank
+from index.query import clean_query
+from index.search import Answer, search_and_answer
 from index.text import WORD_RE, normalize
 
 from ..query_log import log_query
@@ -52,14 +52,11 @@ def look_up(question: object) -> Lookup:
     if not WORD_RE.search(text):
         return Lookup(Outcome.EMPTY)
     try:
-        index = current_index()
-        parsed = parse_query(index, text)
-        results = rank(index, parsed, limit=1)
-        found = answer_from(results, parsed)
+        found = search_and_answer(current_index(), text)
     except (IndexMissing, IndexUnreadable) as exc:
         log.error("voice question not answered, index unavailable: %s", exc)
         return Lookup(Outcome.UNAVAILABLE)
-    log_query(request.path, results, started, answer=found)
-    if found is None:
+    log_query(request.path, found.results, started, answer=found.answer)
+    if found.answer is None:
         return Lookup(Outcome.NO_ANSWER)
-    return Lookup(Outcome.ANSWER, found, frozenset(parsed.terms))
+    return Lookup(Outcome.ANSWER, found.answer, frozenset(found.parsed.terms))

@@ -82,11 +82,11 @@ def alexa(index_dir, authority, host, signing) -> Alexa:
 def searches(monkeypatch) -> list:
     """Record every question that reaches the search core from either voice route."""
     calls: list = []
-    real = lookup_module.rank
+    real = lookup_module.search_and_answer
 
-    def spy(index, parsed, *args, **kwargs):
-        calls.append(parsed.text)
-        return real(index, parsed, *args, **kwargs)
+    def spy(index, text, *args, **kwargs):
+        calls.append(text)
+        return real(index, text, *args, **kwargs)
 
-    monkeypatch.setattr(lookup_module, "rank", spy)
+    monkeypatch.setattr(lookup_module, "search_and_answer", spy)
     return calls
