@@ -23,14 +23,13 @@ from whoosh.searching import Searcher
 from .errors import IndexMissing, IndexUnreadable, SearchError
 from .impacts import ImpactPostings, load_impacts
 from .layout import CURRENT_FILE, MANIFEST_FILE
-from .schema import SCHEMA_VERSION
+from .schema import SCHEMA_VERSION, SEARCH_FIELDS
 from .spelling import Speller
 from .synonyms import EMPTY, SynonymMap, load_synonyms
 
 MEMO_LIMIT = 10_000
 # Passages whose stored fields stay decoded (a few KB each).
 STORED_CACHE = 2_048
-SEARCHED_FIELDS = ("body", "section", "title", "keywords")
 
 
 @dataclass(frozen=True)
@@ -181,7 +180,7 @@ class SearchIndex:
         if self.impacts is not None:
             return self.impacts.df(term) > 0
         searcher = self.searcher()
-        return any(searcher.doc_frequency(f, term) for f in SEARCHED_FIELDS)
+        return any(searcher.doc_frequency(f, term) for f in SEARCH_FIELDS)
 
     def spelling(self, word: str, limit: int, maxdist: int, prefix: int) -> list[str]:
         """Return Whoosh's spelling suggestions for word from the 'spell' field, faster."""
