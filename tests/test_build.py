@@ -62,23 +62,17 @@ def test_failed_build_leaves_the_previous_index_untouched(tmp_path):
     assert IndexProvider(out).get().version == good
 
 
+def _build_script(content: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    """Run scripts/build_index.py as ops would; return the finished process."""
+    command = [sys.executable, str(ROOT / "scripts" / "build_index.py")]
+    command += ["--content", str(content), "--output", str(out), *extra]
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
 def test_build_script_exits_non_zero_and_names_the_file(tmp_path):
     content = make_content(tmp_path / "content")
     (content / "articles" / "empty.txt").write_text("")
-    run = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "scripts" / "build_index.py"),
-            "--content",
-            str(content),
-            "--output",
-            str(tmp_path / "out"),
-            "--quiet",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = _build_script(content, tmp_path / "out", "--quiet")
     assert run.returncode == 1
     assert "empty.txt" in run.stderr
     assert not (tmp_path / "out" / CURRENT_FILE).exists()
@@ -86,19 +80,8 @@ def test_build_script_exits_non_zero_and_names_the_file(tmp_path):
 
 def test_build_script_prints_a_summary(tmp_path):
     content = make_content(tmp_path / "content")
-    run = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "scripts" / "build_index.py"),
-            "--content",
-            str(content),
-            "--output",
-            str(tmp_path / "out"),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    run = _build_script(content, tmp_path / "out")
+    assert run.returncode == 0, run.stderr
     assert "1 articles, 8 passages" in run.stdout
 
 
