@@ -12,10 +12,13 @@ from index.snippets import best_sentences
 
 from .lookup import Lookup, Outcome
 
-# About 15 seconds of speech: longer answers lose the listener.
+# About 15 seconds of speech (answer and "From: <title>." together, at about 165 words a
+# minute; bench/voice_length.py measures it with espeak-ng): longer answers lose the listener.
 SPOKEN_MAX_WORDS = 40
-# A single sentence may run a little past that rather than be cut mid-thought.
-LONG_SENTENCE_WORDS = 60
+# However long a title is, the answer itself keeps at least this many words.
+MIN_ANSWER_WORDS = 20
+# A single sentence may run a little past the budget rather than be cut mid-thought.
+LONG_SENTENCE_SLACK = 6
 
 WELCOME = "Hi! Ask me a question in your own words, and I'll find the answer in our articles."
 ASK = "What would you like to know?"
@@ -32,6 +35,9 @@ FALLBACK = "Sorry, I can't help with that. I answer questions about the articles
 UNAVAILABLE = "Sorry, I can't look anything up right now. Please try again in a little while."
 ANYTHING_ELSE = "Anything else?"
 GOODBYE = "Goodbye."
+ENGLISH_ONLY = "I answer in English."
+NOTHING_MORE = "That's all the article says about that."
+NO_LAST_ANSWER = "I haven't answered a question yet."
 
 _MARK_TAGS = re.compile(r"</?mark>", re.IGNORECASE)
 # Characters XML 1.0 cannot carry at all, so no SSML parser would accept them.
@@ -73,12 +79,17 @@ def say(*parts: str) -> Speech:
     return Speech(tuple(p for p in (clean(part) for part in parts) if p))
 
 
-def spoken_text(answer_text: str, terms: Iterable[str]) -> str:
-    """Return about 40 words of whole sentences from an answer, the best-matching ones."""
+def word_count(text: str) -> int:
+    """Return how many words text has, as a listener hears them."""
+    return len(text.split())
+
+
+def spoken_text(answer_text: str, terms: Iterable[str], max_words: int = SPOKEN_MAX_WORDS) -> str:
+    """Return at most about max_words of whole sentences from an answer, the best-matching ones."""
     terms = set(terms)
-    short = best_sentences(answer_text, terms, SPOKEN_MAX_WORDS)
+    short = best_sentences(answer_text, terms, max_words)
     if short.endswith("…"):
-        short = best_sentences(answer_text, terms, LONG_SENTENCE_WORDS)
+        short = best_sentences(answer_text, terms, max_words + LONG_SENTENCE_SLACK)
     if short.endswith("…"):
         # A sentence too long even for that: end it plainly rather than with a trailing-off.
         short = short[:-1].rstrip(" ,;:") + "."
@@ -99,11 +110,21 @@ class Reply:
         return self.reprompt is None
 
 
+def source_line(article: str) -> str:
+    """Return the line that names where an answer is from."""
+    return f"From: {sentence(article)}"
+
+
+def answer_budget(article: str) -> int:
+    """Return the words the answer may take so that it and its source line fit the budget."""
+    return max(MIN_ANSWER_WORDS, SPOKEN_MAX_WORDS - word_count(source_line(article)))
+
+
 def answer_reply(found: Answer, terms: Iterable[str], notice: str, keep_open: bool) -> Reply:
     """Return the spoken answer, its source, the site's notice, and a follow-up if open."""
     speech = say(
-        spoken_text(found.text, terms),
-        f"From: {sentence(found.article)}",
+        spoken_text(found.text, terms, answer_budget(found.article)),
+        source_line(found.article),
         sentence(notice),
         ANYTHING_ELSE if keep_open else "",
     )
@@ -126,6 +147,11 @@ def reply_for(lookup: Lookup, notice: str, keep_open: bool) -> Reply:
 def welcome() -> Reply:
     """Return the greeting that says what can be asked."""
     return Reply(say(WELCOME, ASK), say(REPROMPT))
+
+
+def ask_next() -> Reply:
+    """Return the invitation to ask the next question."""
+    return Reply(say(ASK), say(REPROMPT))
 
 
 def help_reply() -> Reply:
