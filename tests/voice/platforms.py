@@ -123,6 +123,13 @@ def strict_cx(body: dict) -> dialogflowcx_v3.WebhookResponse:
     return message
 
 
+def _es_context(given: dict) -> dialogflow_v2.Context:
+    """Return an output context from its JSON (as a webhook response gave it)."""
+    context = dialogflow_v2.Context()
+    json_format.ParseDict(given, context._pb)
+    return context
+
+
 def es_request(
     text: str, action: str = "input.unknown", parameters=None, contexts=(), language: str = "en"
 ) -> dict:
@@ -136,7 +143,7 @@ def es_request(
             action=action,
             parameters=parameters or {},
             language_code=language,
-            output_contexts=[dialogflow_v2.Context(**c) for c in contexts],
+            output_contexts=[_es_context(c) for c in contexts],
             intent=dialogflow_v2.Intent(display_name="Default Fallback Intent"),
         ),
     )
