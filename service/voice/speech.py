@@ -8,17 +8,20 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from index.search import Answer
-from index.snippets import best_sentences
+from index.snippets import best_sentences, sentences
 
 from .lookup import Lookup, Outcome
 
-# About 15 seconds of speech (answer and "From: <title>." together, at about 165 words a
-# minute; bench/voice_length.py measures it with espeak-ng): longer answers lose the listener.
-SPOKEN_MAX_WORDS = 40
-# However long a title is, the answer itself keeps at least this many words.
-MIN_ANSWER_WORDS = 20
+# About 15 seconds of speech for the answer and its "From: <title>." line together: speech
+# takes time by characters (about 16 a second at Alexa's pace, measured with espeak-ng by
+# bench/voice_length.py), far more steadily than by words ("neuropathy" is one word).
+SPOKEN_MAX_CHARS = 240
+# However long a title is, the answer itself keeps at least this many characters.
+MIN_ANSWER_CHARS = 120
 # A single sentence may run a little past the budget rather than be cut mid-thought.
-LONG_SENTENCE_SLACK = 6
+LONG_SENTENCE_SLACK = 30
+# The shortest a spoken word and its space can be: asks the sentence picker for enough words.
+_MIN_CHARS_PER_WORD = 3
 
 WELCOME = "Hi! Ask me a question in your own words, and I'll find the answer in our articles."
 ASK = "What would you like to know?"
@@ -79,20 +82,23 @@ def say(*parts: str) -> Speech:
     return Speech(tuple(p for p in (clean(part) for part in parts) if p))
 
 
-def word_count(text: str) -> int:
-    """Return how many words text has, as a listener hears them."""
-    return len(text.split())
-
-
-def spoken_text(answer_text: str, terms: Iterable[str], max_words: int = SPOKEN_MAX_WORDS) -> str:
-    """Return at most about max_words of whole sentences from an answer, the best-matching ones."""
+def spoken_text(answer_text: str, terms: Iterable[str], max_chars: int = SPOKEN_MAX_CHARS) -> str:
+    """Return whole sentences from an answer, the best-matching ones, within about max_chars."""
     terms = set(terms)
-    short = best_sentences(answer_text, terms, max_words)
-    if short.endswith("…"):
-        short = best_sentences(answer_text, terms, max_words + LONG_SENTENCE_SLACK)
-    if short.endswith("…"):
-        # A sentence too long even for that: end it plainly rather than with a trailing-off.
-        short = short[:-1].rstrip(" ,;:") + "."
+    words_enough = (max_chars + LONG_SENTENCE_SLACK) // _MIN_CHARS_PER_WORD
+    chosen = sentences(best_sentences(answer_text, terms, words_enough))
+    chosen = [s.removesuffix("…") for s in chosen]
+    while len(chosen) > 1 and len(" ".join(chosen)) > max_chars:
+        chosen.pop()
+    short = " ".join(chosen)
+    if len(short) > max_chars + LONG_SENTENCE_SLACK:
+        # One sentence too long to say whole: end it plainly, at a clause if one ends late
+        # enough, else at a word, rather than with a trailing-off.
+        cut = short[: max_chars + 1].rsplit(" ", 1)[0]
+        clause = max(cut.rfind(", "), cut.rfind("; "))
+        if clause > max_chars // 2:
+            cut = cut[:clause]
+        short = cut.rstrip(" ,;:.") + "."
     return sentence(short)
 
 
@@ -116,8 +122,8 @@ def source_line(article: str) -> str:
 
 
 def answer_budget(article: str) -> int:
-    """Return the words the answer may take so that it and its source line fit the budget."""
-    return max(MIN_ANSWER_WORDS, SPOKEN_MAX_WORDS - word_count(source_line(article)))
+    """Return the characters the answer may take so that it and its source line fit the budget."""
+    return max(MIN_ANSWER_CHARS, SPOKEN_MAX_CHARS - len(source_line(article)) - 1)
 
 
 def answer_reply(found: Answer, terms: Iterable[str], notice: str, keep_open: bool) -> Reply:

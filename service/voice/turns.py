@@ -33,7 +33,7 @@ def more(memory: Memory, keep_open: bool) -> tuple[Reply, Memory]:
         return Reply(say(speech.NO_LAST_ANSWER, speech.ASK), say(speech.REPROMPT)), memory
     if not memory.more:
         return _open(say(speech.NOTHING_MORE), keep_open), memory
-    part = speech.spoken_text(memory.more, set(), speech.SPOKEN_MAX_WORDS)
+    part = speech.spoken_text(memory.more, set())
     rest = unspoken(memory.more, part)
     return _open(say(part), keep_open), replace(memory, more=rest)
 

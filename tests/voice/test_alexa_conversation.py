@@ -61,7 +61,8 @@ def test_the_family_puts_back_the_words_alexa_cut(alexa, searches, intent, slot,
     assert section_of(answer) == typed["section"]
     spoken = said(answer).split(" From: ")[0]
     for sentence in sentences(spoken):
-        assert sentence in SECTIONS[typed["section"]]
+        # Whole sentences, or the opening clauses of one too long to say whole.
+        assert sentence.removesuffix(".") in SECTIONS[typed["section"]]
 
 
 def test_the_question_word_changes_the_answer_as_it_does_typed(alexa):
@@ -170,7 +171,7 @@ def test_answer_and_source_fit_the_spoken_budget(alexa, intent, slot, utterance)
     answer = said(AlexaSession(alexa.post).intent(intent, slot))
     # One-shot: the answer, then its source line, nothing else (no notice configured).
     assert answer.endswith(f"From: {ARTICLE.title}.")
-    assert len(answer.split()) <= speech.SPOKEN_MAX_WORDS
+    assert len(answer) <= speech.SPOKEN_MAX_CHARS
 
 
 def test_the_notice_comes_after_the_budgeted_source(index_dir, authority, host, signing):
@@ -180,4 +181,4 @@ def test_the_notice_comes_after_the_budgeted_source(index_dir, authority, host, 
     client = alexa_app(index_dir, authority, host, VOICE_NOTICE=notice).test_client()
     answer = said(AlexaSession(Alexa(client, signing).post).intent("CauseIntent", "restless legs"))
     assert answer.endswith(f"From: {ARTICLE.title}. {notice}")
-    assert len(answer.removesuffix(" " + notice).split()) <= speech.SPOKEN_MAX_WORDS
+    assert len(answer.removesuffix(" " + notice)) <= speech.SPOKEN_MAX_CHARS
