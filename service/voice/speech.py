@@ -12,8 +12,8 @@ from index.snippets import best_sentences, sentences
 
 from .lookup import Lookup, Outcome
 
-# About 15 seconds of speech for the answer, its "From: <title>." line and the site's notice.
-# Speech takes time by characters (about 16 a second at Alexa's pace, measured with espeak-ng by
+# About 15 seconds of speech for the answer and its "From: <title>." line together: speech
+# takes time by characters (about 16 a second at Alexa's pace, measured with espeak-ng by
 # bench/voice_length.py), far more steadily than by words ("neuropathy" is one word).
 SPOKEN_MAX_CHARS = 240
 # However long a title is, the answer itself keeps at least this many characters.
@@ -121,17 +121,15 @@ def source_line(article: str) -> str:
     return f"From: {sentence(article)}"
 
 
-def answer_budget(article: str, notice: str = "") -> int:
-    """Return the characters the answer may take so that with its source line and the site's
-    notice it fits the budget."""
-    said_after = " ".join(p for p in (source_line(article), sentence(notice)) if p)
-    return max(MIN_ANSWER_CHARS, SPOKEN_MAX_CHARS - len(said_after) - 1)
+def answer_budget(article: str) -> int:
+    """Return the characters the answer may take so that it and its source line fit the budget."""
+    return max(MIN_ANSWER_CHARS, SPOKEN_MAX_CHARS - len(source_line(article)) - 1)
 
 
 def answer_reply(found: Answer, terms: Iterable[str], notice: str, keep_open: bool) -> Reply:
     """Return the spoken answer, its source, the site's notice, and a follow-up if open."""
     speech = say(
-        spoken_text(found.text, terms, answer_budget(found.article, notice)),
+        spoken_text(found.text, terms, answer_budget(found.article)),
         source_line(found.article),
         sentence(notice),
         ANYTHING_ELSE if keep_open else "",
