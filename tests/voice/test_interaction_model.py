@@ -112,3 +112,11 @@ def test_every_declared_intent_gets_speech(alexa, intent):
     response = alexa.post(body)
     assert response.status_code == 200
     assert response.get_json()["response"]["outputSpeech"]["ssml"].startswith("<speak>")
+
+
+def test_the_voice_docs_give_every_family_and_the_model_s_path():
+    docs = (ROOT / "docs" / "voice.md").read_text()
+    assert str(MODEL_PATH.relative_to(ROOT)) in docs
+    for name in INTENTS:
+        if not name.startswith("AMAZON."):
+            assert f"`{name}`" in docs, name
