@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..errors import ApiError
-from . import speech
+from . import speech, turns
 from .lookup import look_up
+from .memory import MEMORY_KEY, Memory
 from .payload import field, json_object, raw_body
 from .speech import Reply
 
@@ -21,27 +23,86 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("alexa", __name__)
 
-SEARCH_INTENT = "SearchIntent"
 QUERY_SLOT = "query"
+SEARCH_INTENT = "SearchIntent"
+# The question families of the interaction model, and the words each puts back in front of the
+# slot: AMAZON.SearchQuery fills the slot with what follows the carrier phrase ("what causes
+# restless legs" arrives as "restless legs"), so the kind of question travels in the intent.
+# Every carrier phrase of a family asks what its lead asks (a test keeps the model in step).
+QUESTION_INTENTS: dict[str, str] = {
+    SEARCH_INTENT: "",
+    "CauseIntent": "what causes",
+    "ReasonsIntent": "what are the reasons for",
+    "DefinitionIntent": "what is",
+    "RiskIntent": "who gets",
+    "TreatmentIntent": "how do I treat",
+    "YesNoQuestionIntent": "is",
+    "CanIntent": "can",
+    # A single question word as carrier: the slot keeps the rest of the question whole.
+    "WhatIntent": "what",
+    "WhyIntent": "why",
+    "HowIntent": "how",
+    "WhoIntent": "who",
+    "WhenIntent": "when",
+}
+MORE_INTENT = "MoreIntent"
+SOURCE_INTENT = "SourceIntent"
 
 
-def _search(envelope: dict) -> Reply:
-    question = field(envelope, "request", "intent", "slots", QUERY_SLOT, "value")
+def question_of(intent: str, slot_value: object) -> object:
+    """Return the question a family's intent and its slot value stand for."""
+    lead = QUESTION_INTENTS.get(intent, "")
+    if not isinstance(slot_value, str) or not slot_value.strip() or not lead:
+        return slot_value
+    said = " ".join(slot_value.split())
+    if (said.lower() + " ").startswith(lead.lower() + " "):
+        return said  # the slot already carries the question words
+    return f"{lead} {said}"
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One Alexa request as the handlers see it."""
+
+    envelope: dict
+    memory: Memory
     # A turn after the first one is a conversation: keep it open for the next question.
-    in_conversation = field(envelope, "session", "new") is False
-    return speech.reply_for(
-        look_up(question), current_app.config["VOICE_NOTICE"], keep_open=in_conversation
-    )
+    in_conversation: bool
+
+    @property
+    def intent(self) -> str:
+        """Return the intent's name."""
+        name = field(self.envelope, "request", "intent", "name")
+        return name if isinstance(name, str) else ""
+
+
+Handler = Callable[[Turn], tuple[Reply, Memory]]
+
+
+def _question(turn: Turn) -> tuple[Reply, Memory]:
+    slot = field(turn.envelope, "request", "intent", "slots", QUERY_SLOT, "value")
+    found = look_up(question_of(turn.intent, slot))
+    notice = current_app.config["VOICE_NOTICE"]
+    return turns.answer(found, turn.memory, notice, keep_open=turn.in_conversation)
+
+
+def _fixed(make: Callable[[], Reply]) -> Handler:
+    return lambda turn: (make(), turn.memory)
 
 
 # Every intent the interaction model declares, and its handler (a test keeps the two in step).
-INTENTS: dict[str, Callable[[dict], Reply]] = {
-    SEARCH_INTENT: _search,
-    "AMAZON.HelpIntent": lambda _: speech.help_reply(),
-    "AMAZON.FallbackIntent": lambda _: speech.fallback(),
-    "AMAZON.StopIntent": lambda _: speech.goodbye(),
-    "AMAZON.CancelIntent": lambda _: speech.goodbye(),
-    "AMAZON.NavigateHomeIntent": lambda _: speech.goodbye(),
+INTENTS: dict[str, Handler] = {
+    **{name: _question for name in QUESTION_INTENTS},
+    MORE_INTENT: lambda turn: turns.more(turn.memory, keep_open=True),
+    SOURCE_INTENT: lambda turn: turns.source(turn.memory, keep_open=True),
+    # Yes or no to "Anything else?": ask for the question, or say goodbye and end.
+    "AMAZON.YesIntent": _fixed(speech.ask_next),
+    "AMAZON.NoIntent": _fixed(speech.goodbye),
+    "AMAZON.HelpIntent": _fixed(speech.help_reply),
+    "AMAZON.FallbackIntent": _fixed(speech.fallback),
+    "AMAZON.StopIntent": _fixed(speech.goodbye),
+    "AMAZON.CancelIntent": _fixed(speech.goodbye),
+    "AMAZON.NavigateHomeIntent": _fixed(speech.goodbye),
 }
 
 
@@ -91,20 +152,30 @@ def alexa_request(envelope: dict) -> dict:
     return inner
 
 
-def reply_to(envelope: dict, inner: dict) -> Reply | None:
-    """Return the turn for a request; None for requests that take no speech."""
+def incoming_attributes(envelope: dict) -> dict:
+    """Return the session attributes the request carries (kept as they came)."""
+    attributes = field(envelope, "session", "attributes")
+    return dict(attributes) if isinstance(attributes, dict) else {}
+
+
+def reply_to(envelope: dict, inner: dict) -> tuple[Reply | None, Memory]:
+    """Return the turn for a request and what to remember; None for requests without speech."""
+    memory = Memory.from_json(incoming_attributes(envelope).get(MEMORY_KEY))
     kind = inner["type"]
     if kind == "LaunchRequest":
-        return speech.welcome()
-    if kind == "IntentRequest":
-        handler = INTENTS.get(inner["intent"]["name"], lambda _: speech.fallback())
-        return handler(envelope)
-    # SessionEndedRequest, System.ExceptionEncountered and the like get an empty response.
-    return None
+        reply: Reply = speech.welcome()
+    elif kind == "IntentRequest":
+        turn = Turn(envelope, memory, field(envelope, "session", "new") is False)
+        handler = INTENTS.get(turn.intent, _fixed(speech.fallback))
+        reply, memory = handler(turn)
+    else:
+        # SessionEndedRequest, System.ExceptionEncountered and the like get an empty response.
+        return None, memory
+    return turns.with_locale_note(reply, memory, inner.get("locale"))
 
 
-def response_envelope(reply: Reply | None) -> dict:
-    """Return the ASK response envelope for a turn."""
+def response_envelope(reply: Reply | None, attributes: dict) -> dict:
+    """Return the ASK response envelope for a turn, with the session attributes to keep."""
     if reply is None:
         return {"version": "1.0", "response": {}}
     response: dict = {"outputSpeech": {"type": "SSML", "ssml": reply.speech.ssml}}
@@ -120,7 +191,7 @@ def response_envelope(reply: Reply | None) -> dict:
     if reply.reprompt is not None:
         response["reprompt"] = {"outputSpeech": {"type": "SSML", "ssml": reply.reprompt.ssml}}
     response["shouldEndSession"] = reply.ends_session
-    return {"version": "1.0", "sessionAttributes": {}, "response": response}
+    return {"version": "1.0", "sessionAttributes": attributes, "response": response}
 
 
 @bp.post("/voice/alexa")
@@ -142,8 +213,11 @@ def alexa_route() -> Response:
     except VerificationFailed as exc:
         log.warning("Alexa request refused: %s", exc.message)
         raise ApiError(400, exc.code, exc.message) from exc
-    if checks:
+    # Amazon's SDK checks the skill id apart from the signature: a set allow-list always holds.
+    if checks or current_app.config["ALEXA_SKILL_IDS"]:
         check_skill_id(envelope)
-    response = jsonify(response_envelope(reply_to(envelope, inner)))
+    reply, memory = reply_to(envelope, inner)
+    attributes = {**incoming_attributes(envelope), MEMORY_KEY: memory.to_json()}
+    response = jsonify(response_envelope(reply, attributes))
     response.headers["Cache-Control"] = "no-store"
     return response

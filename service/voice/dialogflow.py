@@ -10,8 +10,9 @@ import logging
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..errors import ApiError, error_response
-from . import speech
+from . import speech, turns
 from .lookup import look_up
+from .memory import MEMORY_KEY, Memory
 from .payload import field, json_object, raw_body
 from .speech import Reply
 
@@ -23,6 +24,10 @@ QUERY_PARAMETER = "query"
 # ES actions and CX fulfillment tags that are not questions to search.
 WELCOME_NAMES = {"input.welcome", "welcome"}
 HELP_NAMES = {"input.help", "help"}
+MORE_NAMES = {"input.more", "more"}
+SOURCE_NAMES = {"input.source", "source"}
+# Turns an ES output context outlives the answer it remembers.
+CONTEXT_LIFESPAN = 5
 
 
 def presented_secret(authorization: str | None) -> str | None:
@@ -56,46 +61,91 @@ def check_secret() -> Response | None:
     return None
 
 
-def _question(parameters: object, fallback: object) -> object:
-    value = field(parameters, QUERY_PARAMETER)
-    if isinstance(value, list):  # a list parameter: the words said, in order
+def _words(value: object) -> object:
+    """Return a parameter's words: a list parameter holds the words said, in order."""
+    if isinstance(value, dict):  # a CX intent parameter: what was said and what it resolved to
+        value = value.get("resolvedValue", value.get("originalValue"))
+    if isinstance(value, list):
         value = " ".join(v for v in value if isinstance(v, str))
-    return value if isinstance(value, str) and value.strip() else fallback
+    return value if isinstance(value, str) and value.strip() else None
 
 
-def reply_for(name: object, question: object) -> Reply:
-    """Return the turn for an action or tag name and the user's question."""
+def reply_for(name: object, question: object, memory: Memory) -> tuple[Reply, Memory]:
+    """Return the turn for an action or tag name and the user's question, and what to keep."""
     name = name.lower() if isinstance(name, str) else ""
     if name in WELCOME_NAMES:
-        return speech.welcome()
+        return speech.welcome(), memory
     if name in HELP_NAMES:
-        return speech.help_reply()
+        return speech.help_reply(), memory
     # Dialogflow keeps the conversation going itself: every answer may be followed by another.
-    return speech.reply_for(look_up(question), current_app.config["VOICE_NOTICE"], keep_open=True)
+    if name in MORE_NAMES:
+        return turns.more(memory, keep_open=True)
+    if name in SOURCE_NAMES:
+        return turns.source(memory, keep_open=True)
+    notice = current_app.config["VOICE_NOTICE"]
+    return turns.answer(look_up(question), memory, notice, keep_open=True)
+
+
+def _context_name(session: object) -> str | None:
+    return f"{session}/contexts/{MEMORY_KEY}" if isinstance(session, str) and session else None
 
 
 def es_response(body: dict) -> dict:
-    """Answer a Dialogflow ES WebhookRequest with fulfillmentText and fulfillmentMessages."""
+    """Answer a Dialogflow ES WebhookRequest; the memory travels in an output context."""
     result = body["queryResult"]
-    question = _question(result.get("parameters"), result.get("queryText"))
-    text = reply_for(result.get("action"), question).speech.text
-    return {"fulfillmentText": text, "fulfillmentMessages": [{"text": {"text": [text]}}]}
+    contexts = result.get("outputContexts")
+    name = _context_name(body.get("session"))
+    kept = (
+        next(
+            (
+                c.get("parameters")
+                for c in contexts
+                if isinstance(c, dict) and c.get("name") == name
+            ),
+            None,
+        )
+        if isinstance(contexts, list) and name
+        else None
+    )
+    question = _words(field(result, "parameters", QUERY_PARAMETER)) or result.get("queryText")
+    reply, memory = reply_for(result.get("action"), question, Memory.from_json(kept))
+    reply, memory = turns.with_locale_note(reply, memory, result.get("languageCode"))
+    text = reply.speech.text
+    response: dict = {"fulfillmentText": text, "fulfillmentMessages": [{"text": {"text": [text]}}]}
+    if name:
+        context = {"name": name, "lifespanCount": CONTEXT_LIFESPAN, "parameters": memory.to_json()}
+        response["outputContexts"] = [context]
+    return response
+
+
+def cx_question(body: dict) -> object:
+    """Return what to search: this turn's intent parameter, else this turn's words, else a
+    session parameter a page may have set (CX keeps those for the whole session)."""
+    return (
+        _words(field(body, "intentInfo", "parameters", QUERY_PARAMETER))
+        or _words(body.get("text"))
+        or _words(body.get("transcript"))
+        or _words(field(body, "sessionInfo", "parameters", QUERY_PARAMETER))
+    )
 
 
 def cx_response(body: dict) -> dict:
     """Answer a Dialogflow CX WebhookRequest with fulfillmentResponse and session parameters."""
-    said = body.get("text") or body.get("transcript")
-    question = _question(field(body, "sessionInfo", "parameters"), said)
-    reply = reply_for(field(body, "fulfillmentInfo", "tag"), question)
+    kept = Memory.from_json(field(body, "sessionInfo", "parameters", MEMORY_KEY))
+    reply, memory = reply_for(field(body, "fulfillmentInfo", "tag"), cx_question(body), kept)
+    reply, memory = turns.with_locale_note(reply, memory, body.get("languageCode"))
     found = reply.answer
     return {
         "fulfillmentResponse": {"messages": [{"text": {"text": [reply.speech.text]}}]},
-        # Flows can branch on these (CX removes a parameter set to null).
+        # Flows can branch on these. The question is consumed: CX removes a parameter set to
+        # null, so the next turn cannot be answered with this one's question.
         "sessionInfo": {
             "parameters": {
+                QUERY_PARAMETER: None,
                 "answer_found": found is not None,
                 "answer_article": found.article if found else None,
                 "answer_url": found.url if found else None,
+                MEMORY_KEY: memory.to_json(),
             }
         },
     }

@@ -32,11 +32,13 @@ class Outcome(Enum):
 
 @dataclass(frozen=True)
 class Lookup:
-    """The outcome, the answer when there is one, and the query's terms (for trimming)."""
+    """The outcome, the answer when there is one, the query's terms (for trimming) and the
+    whole passage the answer comes from (for "tell me more")."""
 
     outcome: Outcome
     answer: Answer | None = None
     terms: frozenset[str] = field(default_factory=frozenset)
+    passage: str = ""
 
 
 def look_up(question: object) -> Lookup:
@@ -59,4 +61,5 @@ def look_up(question: object) -> Lookup:
     log_query(request.path, found.results, started, answer=found.answer)
     if found.answer is None:
         return Lookup(Outcome.NO_ANSWER)
-    return Lookup(Outcome.ANSWER, found.answer, frozenset(found.parsed.terms))
+    passage = found.results.hits[0].text
+    return Lookup(Outcome.ANSWER, found.answer, frozenset(found.parsed.terms), passage)

@@ -8,14 +8,20 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from index.search import Answer
-from index.snippets import best_sentences
+from index.snippets import best_sentences, sentences
 
 from .lookup import Lookup, Outcome
 
-# About 15 seconds of speech: longer answers lose the listener.
-SPOKEN_MAX_WORDS = 40
-# A single sentence may run a little past that rather than be cut mid-thought.
-LONG_SENTENCE_WORDS = 60
+# About 15 seconds of speech for the answer and its "From: <title>." line together: speech
+# takes time by characters (about 16 a second at Alexa's pace, measured with espeak-ng by
+# bench/voice_length.py), far more steadily than by words ("neuropathy" is one word).
+SPOKEN_MAX_CHARS = 240
+# However long a title is, the answer itself keeps at least this many characters.
+MIN_ANSWER_CHARS = 120
+# A single sentence may run a little past the budget rather than be cut mid-thought.
+LONG_SENTENCE_SLACK = 30
+# The shortest a spoken word and its space can be: asks the sentence picker for enough words.
+_MIN_CHARS_PER_WORD = 3
 
 WELCOME = "Hi! Ask me a question in your own words, and I'll find the answer in our articles."
 ASK = "What would you like to know?"
@@ -32,6 +38,9 @@ FALLBACK = "Sorry, I can't help with that. I answer questions about the articles
 UNAVAILABLE = "Sorry, I can't look anything up right now. Please try again in a little while."
 ANYTHING_ELSE = "Anything else?"
 GOODBYE = "Goodbye."
+ENGLISH_ONLY = "I answer in English."
+NOTHING_MORE = "That's all the article says about that."
+NO_LAST_ANSWER = "I haven't answered a question yet."
 
 _MARK_TAGS = re.compile(r"</?mark>", re.IGNORECASE)
 # Characters XML 1.0 cannot carry at all, so no SSML parser would accept them.
@@ -73,15 +82,23 @@ def say(*parts: str) -> Speech:
     return Speech(tuple(p for p in (clean(part) for part in parts) if p))
 
 
-def spoken_text(answer_text: str, terms: Iterable[str]) -> str:
-    """Return about 40 words of whole sentences from an answer, the best-matching ones."""
+def spoken_text(answer_text: str, terms: Iterable[str], max_chars: int = SPOKEN_MAX_CHARS) -> str:
+    """Return whole sentences from an answer, the best-matching ones, within about max_chars."""
     terms = set(terms)
-    short = best_sentences(answer_text, terms, SPOKEN_MAX_WORDS)
-    if short.endswith("…"):
-        short = best_sentences(answer_text, terms, LONG_SENTENCE_WORDS)
-    if short.endswith("…"):
-        # A sentence too long even for that: end it plainly rather than with a trailing-off.
-        short = short[:-1].rstrip(" ,;:") + "."
+    words_enough = (max_chars + LONG_SENTENCE_SLACK) // _MIN_CHARS_PER_WORD
+    chosen = sentences(best_sentences(answer_text, terms, words_enough))
+    chosen = [s.removesuffix("…") for s in chosen]
+    while len(chosen) > 1 and len(" ".join(chosen)) > max_chars:
+        chosen.pop()
+    short = " ".join(chosen)
+    if len(short) > max_chars + LONG_SENTENCE_SLACK:
+        # One sentence too long to say whole: end it plainly, at a clause if one ends late
+        # enough, else at a word, rather than with a trailing-off.
+        cut = short[: max_chars + 1].rsplit(" ", 1)[0]
+        clause = max(cut.rfind(", "), cut.rfind("; "))
+        if clause > max_chars // 2:
+            cut = cut[:clause]
+        short = cut.rstrip(" ,;:.") + "."
     return sentence(short)
 
 
@@ -99,11 +116,21 @@ class Reply:
         return self.reprompt is None
 
 
+def source_line(article: str) -> str:
+    """Return the line that names where an answer is from."""
+    return f"From: {sentence(article)}"
+
+
+def answer_budget(article: str) -> int:
+    """Return the characters the answer may take so that it and its source line fit the budget."""
+    return max(MIN_ANSWER_CHARS, SPOKEN_MAX_CHARS - len(source_line(article)) - 1)
+
+
 def answer_reply(found: Answer, terms: Iterable[str], notice: str, keep_open: bool) -> Reply:
     """Return the spoken answer, its source, the site's notice, and a follow-up if open."""
     speech = say(
-        spoken_text(found.text, terms),
-        f"From: {sentence(found.article)}",
+        spoken_text(found.text, terms, answer_budget(found.article)),
+        source_line(found.article),
         sentence(notice),
         ANYTHING_ELSE if keep_open else "",
     )
@@ -126,6 +153,11 @@ def reply_for(lookup: Lookup, notice: str, keep_open: bool) -> Reply:
 def welcome() -> Reply:
     """Return the greeting that says what can be asked."""
     return Reply(say(WELCOME, ASK), say(REPROMPT))
+
+
+def ask_next() -> Reply:
+    """Return the invitation to ask the next question."""
+    return Reply(say(ASK), say(REPROMPT))
 
 
 def help_reply() -> Reply:

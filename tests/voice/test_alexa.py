@@ -111,7 +111,7 @@ def test_session_ended_gets_an_empty_response(alexa):
 
 def test_an_unknown_intent_is_treated_as_fallback(alexa):
     body = alexa_body("alexa-help.json")
-    body["request"]["intent"]["name"] = "AMAZON.YesIntent"
+    body["request"]["intent"]["name"] = "AMAZON.ShuffleOnIntent"
     response = alexa.post(body).get_json()["response"]
     assert speech.FALLBACK in ssml_text(response["outputSpeech"]["ssml"])
 

@@ -223,13 +223,36 @@ def test_an_empty_allow_list_allows_any_skill_in_local_development(
 
 
 def test_checks_off_answer_unsigned_requests_locally(index_dir, authority, host):
-    app = alexa_app(index_dir, authority, host, ALEXA_VERIFY_SIGNATURES=False)
+    app = alexa_app(index_dir, authority, host, ALEXA_VERIFY_SIGNATURES=False, ALEXA_SKILL_IDS=())
     body = alexa_body("alexa-search.json", timestamp="2019-01-01T00:00:00Z")
     body["context"]["System"]["application"]["applicationId"] = "amzn1.ask.skill.local"
+    body["session"]["application"]["applicationId"] = "amzn1.ask.skill.local"
     response = app.test_client().post("/voice/alexa", json=body)
     assert response.status_code == 200
     assert "From:" in ssml_text(response.get_json()["response"]["outputSpeech"]["ssml"])
     assert host.fetches == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda b: b["context"]["System"]["application"].update(applicationId="amzn1.ask.skill.x"),
+        lambda b: (b.pop("session"), b["context"]["System"].pop("application")),
+    ],
+    ids=["other skill", "no skill"],
+)
+def test_a_set_allow_list_holds_even_with_signature_checks_off(
+    index_dir, authority, host, searches, change
+):
+    app = alexa_app(index_dir, authority, host, ALEXA_VERIFY_SIGNATURES=False)
+    body = alexa_body("alexa-search.json")
+    change(body)
+    refused(app.test_client().post("/voice/alexa", json=body), 403, "unknown_skill")
+    assert searches == []
+    # Our own skill id, unsigned, is answered.
+    ours = app.test_client().post("/voice/alexa", json=alexa_body("alexa-search.json"))
+    assert ours.status_code == 200
+    assert searches == ["is restless leg syndrome genetic"]
 
 
 def test_checks_cannot_be_turned_off_in_a_deployed_stage(

@@ -10,6 +10,7 @@ from index.content import load_article
 from index.snippets import sentences
 from service.app import create_app
 from service.voice import speech
+from service.voice.memory import MEMORY_KEY, Memory
 
 from ..conftest import ROOT
 from .helpers import fixture
@@ -68,7 +69,7 @@ def test_es_fallback_intent_answers_the_question_text(dialogflow, searches):
     response = call(dialogflow, "dialogflow-es-fallback-question.json")
     assert response.status_code == 200
     body = response.get_json()
-    assert set(body) == {"fulfillmentText", "fulfillmentMessages"}
+    assert set(body) == {"fulfillmentText", "fulfillmentMessages", "outputContexts"}
     assert body["fulfillmentMessages"] == [{"text": {"text": [body["fulfillmentText"]]}}]
     assert_answer_from(body["fulfillmentText"], "Genetic Predisposition")
     assert searches == ["is restless leg syndrome genetic"]
@@ -102,7 +103,10 @@ def test_cx_text_is_answered_with_session_parameters(dialogflow, searches):
     assert len(messages) == 1
     (text,) = messages[0]["text"]["text"]
     assert_answer_from(text, "Genetic Predisposition")
-    assert body["sessionInfo"]["parameters"] == {
+    parameters = body["sessionInfo"]["parameters"]
+    assert parameters.pop(MEMORY_KEY)["article"] == ARTICLE.title
+    assert parameters == {
+        "query": None,
         "answer_found": True,
         "answer_article": ARTICLE.title,
         "answer_url": "/articles/restless-leg-syndrome#genetic-predisposition",
@@ -120,6 +124,7 @@ def test_cx_voice_input_uses_the_query_parameter(dialogflow, searches):
 def test_cx_transcript_is_searched_when_no_parameter_is_set(dialogflow, searches):
     request = fixture("dialogflow-cx-voice-parameter.json")
     request["sessionInfo"]["parameters"] = {}
+    del request["intentInfo"]
     call(dialogflow, request)
     assert searches == ["what can cause restless legs during pregnancy"]
 
@@ -128,7 +133,10 @@ def test_cx_unrelated_question_says_so_and_flags_no_answer(dialogflow):
     body = call(dialogflow, "dialogflow-cx-unrelated.json").get_json()
     (text,) = body["fulfillmentResponse"]["messages"][0]["text"]["text"]
     assert text == f"{speech.NO_ANSWER} {speech.TRY_AGAIN}"
-    assert body["sessionInfo"]["parameters"] == {
+    parameters = body["sessionInfo"]["parameters"]
+    assert parameters.pop(MEMORY_KEY) == Memory().to_json()
+    assert parameters == {
+        "query": None,
         "answer_found": False,
         "answer_article": None,
         "answer_url": None,

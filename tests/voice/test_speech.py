@@ -1,4 +1,4 @@
-"""Spoken text: about 40 words of whole sentences, then the source; SSML always well formed."""
+"""Spoken text: whole sentences within about 15 s with the source line; SSML always well formed."""
 
 from __future__ import annotations
 
@@ -6,12 +6,20 @@ import pytest
 
 from index.search import Answer
 from service.voice.lookup import Lookup, Outcome
-from service.voice.speech import answer_reply, reply_for, say, spoken_text
+from service.voice.speech import (
+    LONG_SENTENCE_SLACK,
+    MIN_ANSWER_CHARS,
+    SPOKEN_MAX_CHARS,
+    answer_reply,
+    reply_for,
+    say,
+    spoken_text,
+)
 
 from .helpers import ssml_text
 
 SHORT = "Iron helps make dopamine."  # 4 words
-TWELVE = "Low iron levels in the brain may disturb the signals that control movement."
+TWELVE = "Low iron levels in the brain may disturb the signals that control movement."  # 76 chars
 
 
 def words(n: int, word: str = "word") -> str:
@@ -22,10 +30,12 @@ def make_answer(text: str, article: str = "Iron and Sleep") -> Answer:
     return Answer("a/s", article, "Section", text, "/articles/a#s", 1.0)
 
 
-def test_long_answers_are_cut_at_a_sentence_boundary_near_40_words():
-    text = " ".join([TWELVE] * 5)  # 65 words in five sentences
+def test_long_answers_are_cut_at_a_sentence_boundary_within_the_budget():
+    text = " ".join([TWELVE] * 5)
     spoken = spoken_text(text, {"iron"})
-    assert spoken == " ".join([TWELVE] * 3)  # 39 words; a fourth sentence would pass 40
+    # Three sentences are 230 characters; a fourth would pass 240.
+    assert spoken == " ".join([TWELVE] * 3)
+    assert len(spoken) <= SPOKEN_MAX_CHARS < len(" ".join([TWELVE] * 4))
 
 
 def test_the_sentences_that_match_the_question_are_spoken():
@@ -33,8 +43,9 @@ def test_the_sentences_that_match_the_question_are_spoken():
     assert spoken_text(text, {"iron", "dopamin"}).endswith("Iron helps make dopamine.")
 
 
-def test_one_long_sentence_is_spoken_whole_rather_than_cut():
+def test_one_sentence_a_little_over_the_budget_is_spoken_whole_rather_than_cut():
     sentence = f"Iron {words(48)} ends here."
+    assert SPOKEN_MAX_CHARS < len(sentence) <= SPOKEN_MAX_CHARS + LONG_SENTENCE_SLACK
     assert spoken_text(sentence, {"iron"}) == sentence
 
 
@@ -42,7 +53,19 @@ def test_a_sentence_too_long_to_speak_ends_plainly_not_trailing_off():
     spoken = spoken_text(f"Iron {words(100)} end.", {"iron"})
     assert spoken.endswith("word.")
     assert "…" not in spoken
-    assert len(spoken.split()) <= 61
+    assert len(spoken) <= SPOKEN_MAX_CHARS + 1
+
+
+def test_the_source_line_is_inside_the_budget():
+    text = " ".join([TWELVE] * 5)
+    short_title = answer_reply(make_answer(text, "Iron"), {"iron"}, "", keep_open=False)
+    long_title = "Understanding the Reason for Restless Leg Syndrome and Other Sleep Problems"
+    long = answer_reply(make_answer(text, long_title), {"iron"}, "", keep_open=False)
+    for reply in (short_title, long):
+        assert len(" ".join(reply.speech.parts[:2])) <= SPOKEN_MAX_CHARS
+    # The longer title leaves room for fewer sentences, never fewer than the minimum.
+    assert len(long.speech.parts[0]) < len(short_title.speech.parts[0])
+    assert len(long.speech.parts[0]) >= MIN_ANSWER_CHARS - len(TWELVE)
 
 
 @pytest.mark.parametrize(
