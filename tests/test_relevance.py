@@ -273,3 +273,22 @@ def test_conversion_keeps_headings_text_and_code_in_the_site_shape():
     assert "Run the upgrade as root: apt-get update apt-get upgrade which fetches" in body
     assert "- Read the release notes." in body and "Keep a backup" in body
     assert "Prev" not in text and "Table of Contents" not in text
+
+
+def test_conversion_script_says_which_package_to_download_when_a_deb_is_missing(tmp_path):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    script = str(ROOT / "scripts/convert_doc_faqs.py")
+    helped = subprocess.run([sys.executable, script, "--help"], capture_output=True, text=True)
+    assert helped.returncode == 0 and "Example" in helped.stdout
+    run = subprocess.run(
+        [sys.executable, script, "--debs", str(tmp_path), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 1
+    assert "apt-get download debian-faq" in run.stderr
+    assert not (tmp_path / "out").exists()
