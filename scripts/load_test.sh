@@ -5,7 +5,7 @@
 # a refusal count that does not match the bad requests sent, or worker memory that grows.
 #
 # Usage: ./scripts/load_test.sh [DURATION_S=30] [CONNECTIONS=32] [WRK_THREADS=2]
-# Example: ./scripts/load_test.sh 30 32        (the README figures)
+# Example: ./scripts/load_test.sh 30 32        (the figures in docs/reliability.md)
 #          ./scripts/load_test.sh 5 32         (the CI run)
 # Needs wrk (Debian: apt-get install wrk) and the dev venv (./scripts/test.sh makes it).
 set -euo pipefail

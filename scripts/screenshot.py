@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Take the README's screenshots of the search page in headless Chromium (Playwright).
+"""Take the screenshots in docs/search-box.md of the search page in headless Chromium (Playwright).
 
 Builds an index of content/ in a temporary folder, serves the app on 127.0.0.1 in this
 process, and saves a desktop view of a results page and a phone view with suggestions open.

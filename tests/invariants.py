@@ -2,7 +2,7 @@
 
 - never a 5xx (the index is healthy in these tests);
 - JSON, and an error is exactly {"error": {"code", "message"}} with a 4xx status and a code
-  documented in the README;
+  documented in the README or the docs/ pages;
 - no traceback, exception text or server path in any body;
 - every snippet is escaped HTML whose only tags are balanced <mark> pairs; every SSML string is
   well-formed XML under <speak> with no HTML in it; answers and spoken text carry no markup;
@@ -21,8 +21,12 @@ from pathlib import Path
 from service.security import SECURITY_HEADERS
 
 ROOT = Path(__file__).resolve().parent.parent
-# Every `backticked_code` in the README: stable error codes must be among them.
-DOCUMENTED_WORDS = frozenset(re.findall(r"`([a-z][a-z0-9_]*)`", (ROOT / "README.md").read_text()))
+# Every `backticked_code` in the README and docs/: stable error codes must be among them.
+DOCUMENTED_WORDS = frozenset(
+    word
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    for word in re.findall(r"`([a-z][a-z0-9_]*)`", page.read_text())
+)
 LEAKS = ("Traceback", 'File "', str(ROOT), "/tmp/", "site-packages")
 # JSON keys whose strings are spoken or shown as plain text: no highlight may reach them.
 PLAIN_KEYS = {"text", "fulfillmentText", "content", "title", "displayText"}

@@ -40,13 +40,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-EMBED_HOST = "https://search.example.com"  # the placeholder in the README's snippet
+EMBED_HOST = "https://search.example.com"  # the placeholder in the documented snippet
 
 
-def _readme_snippet() -> str:
-    """Return the embeddable snippet exactly as the README documents it."""
-    readme = (ROOT / "README.md").read_text()
-    section = readme[readme.index("## Search box") :]
+def _documented_snippet() -> str:
+    """Return the embeddable snippet exactly as docs/search-box.md documents it."""
+    page = (ROOT / "docs" / "search-box.md").read_text()
+    section = page[page.index("## Embedding the box") :]
     return re.search(r"```html\n(.*?)```", section, re.S).group(1)
 
 
@@ -78,7 +78,7 @@ def server(multi_index_dir, sites):
     env = {"CORS_ORIGINS": sites["allowed"][1]}
     with gunicorn(multi_index_dir, workers=1, threads=4, env=env) as base:
         for folder, _ in sites.values():
-            html = _readme_snippet().replace(EMBED_HOST, base)
+            html = _documented_snippet().replace(EMBED_HOST, base)
             (folder / "index.html").write_text(
                 f"<!doctype html><html lang=en><head><meta charset=utf-8><title>Site</title>"
                 f"</head><body><h1>Another site</h1>{html}</body></html>"
