@@ -1,4 +1,4 @@
-"""Relevance evaluation: run judged queries and measure success@1, MRR@5 and no-answer accuracy."""
+"""Relevance evaluation: run judged queries and measure ranking, answers and their confidence."""
 
 from __future__ import annotations
 
@@ -23,6 +23,10 @@ CONFIGURATIONS: dict[str, Ranking] = {
     "no question/FAQ handling": replace(DEFAULT_RANKING, questions=False),
     "plain BM25F": Ranking(synonyms=False, typos=False, topic=False, questions=False, rerank=False),
 }
+# An answer at this confidence or above is one the service stands behind.
+HIGH_CONFIDENCE = 0.9
+# Lower edges of the reliability table's confidence buckets.
+BUCKETS = (0.0, 0.6, 0.7, 0.8, 0.9)
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,19 @@ class Judgment:
         return passage_id in self.ids or section in self.sections
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What one judged query got: whether the first result and the answer were right."""
+
+    judgment: Judgment
+    first_ok: bool
+    reciprocal_rank: float
+    answered: bool
+    answer_ok: bool
+    confidence: float | None
+    got: str
+
+
 @dataclass
 class Metrics:
     """Scores of one configuration over one judgment set."""
@@ -49,6 +66,50 @@ class Metrics:
     no_answer_accuracy: float
     passed: float
     failures: list[str] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def answered(self) -> list[Outcome]:
+        """Return the outcomes where the service gave an answer."""
+        return [o for o in self.outcomes if o.answered]
+
+    @property
+    def answers_right(self) -> float:
+        """Return the share of answers given that are right (1.0 when none was given)."""
+        given = self.answered
+        return sum(o.answer_ok for o in given) / len(given) if given else 1.0
+
+    @property
+    def wrong_confident(self) -> int:
+        """Return how many wrong answers were given at HIGH_CONFIDENCE or above."""
+        return sum(
+            1 for o in self.answered if not o.answer_ok and (o.confidence or 0) >= HIGH_CONFIDENCE
+        )
+
+    @property
+    def unrelated(self) -> tuple[int, int]:
+        """Return (refused, total) over the queries that must get no answer."""
+        none = [o for o in self.outcomes if o.judgment.none]
+        return sum(not o.answered for o in none), len(none)
+
+    def reliability(self) -> list[tuple[str, int, float]]:
+        """Return (confidence bucket, answers in it, share right) for each non-empty bucket."""
+        rows = []
+        edges = (*BUCKETS, 1.01)
+        for low, high in zip(edges, edges[1:], strict=False):
+            inside = [o for o in self.answered if low <= (o.confidence or 0) < high]
+            if inside:
+                label = f"{low:.1f}–{min(high, 1.0):.1f}"
+                rows.append((label, len(inside), sum(o.answer_ok for o in inside) / len(inside)))
+        return rows
+
+    def by_kind(self) -> dict[str, tuple[int, float]]:
+        """Return {kind: (queries, success@1)} over the answerable queries."""
+        kinds: dict[str, list[Outcome]] = {}
+        for o in self.outcomes:
+            if not o.judgment.none:
+                kinds.setdefault(o.judgment.kind or "plain", []).append(o)
+        return {k: (len(v), sum(o.first_ok for o in v) / len(v)) for k, v in sorted(kinds.items())}
 
 
 def load_judgments(path: Path) -> tuple[list[Judgment], list[Path]]:
@@ -67,55 +128,74 @@ def load_judgments(path: Path) -> tuple[list[Judgment], list[Path]]:
     return judgments, [Path(p) for p in data.get("content", [])]
 
 
+def merge_content(content_dirs: list[Path], target: Path) -> Path:
+    """Copy the articles of several content folders (and the first synonyms file) into target."""
+    (target / "articles").mkdir(parents=True, exist_ok=True)
+    for folder in content_dirs:
+        articles = folder / "articles" if (folder / "articles").is_dir() else folder
+        for article in articles.glob("*.txt"):
+            shutil.copy(article, target / "articles" / article.name)
+        for name in CURATED_FILES:
+            if (folder / name).is_file() and not (target / name).exists():
+                shutil.copy(folder / name, target / name)
+    return target
+
+
 @contextmanager
 def built_index(content_dirs: list[Path]) -> Iterator[SearchIndex]:
     """Merge content folders into a temporary one, build it, and yield the opened index."""
     with tempfile.TemporaryDirectory(prefix="eval-") as tmp:
-        merged = Path(tmp) / "content"
-        (merged / "articles").mkdir(parents=True)
-        for folder in content_dirs:
-            articles = folder / "articles" if (folder / "articles").is_dir() else folder
-            for article in articles.glob("*.txt"):
-                shutil.copy(article, merged / "articles" / article.name)
-            for name in CURATED_FILES:
-                if (folder / name).is_file() and not (merged / name).exists():
-                    shutil.copy(folder / name, merged / name)
-        build_index(merged, Path(tmp) / "index")
+        build_index(merge_content(content_dirs, Path(tmp) / "content"), Path(tmp) / "index")
         yield IndexProvider(Path(tmp) / "index").get()
+
+
+def judge(index: SearchIndex, judgment: Judgment, ranking: Ranking) -> Outcome:
+    """Run one judged query and record what its first results and its answer were."""
+    answered = search_and_answer(index, judgment.q, 5, 0, ranking)
+    hits, found = answered.results.hits, answered.answer
+    top = hits[0] if hits else None
+    reciprocal = 0.0
+    if not judgment.none:
+        for rank_no, hit in enumerate(hits[:5], 1):
+            if judgment.accepts(hit.id, hit.section):
+                reciprocal = 1 / rank_no
+                break
+    first_ok = not judgment.none and top is not None and judgment.accepts(top.id, top.section)
+    answer_ok = (
+        found is not None and not judgment.none and judgment.accepts(found.id, found.section)
+    )
+    got = f"{top.id} ({top.confidence})" if top else "nothing"
+    return Outcome(
+        judgment,
+        first_ok,
+        reciprocal,
+        found is not None,
+        answer_ok,
+        found.confidence if found else None,
+        got,
+    )
 
 
 def evaluate(index: SearchIndex, judgments: list[Judgment], ranking: Ranking) -> Metrics:
     """Run every judgment with one ranking configuration and score the results."""
-    answerable = [j for j in judgments if not j.none]
-    hits_at_1 = reciprocal = answer_right = passed = 0.0
+    outcomes = [judge(index, j, ranking) for j in judgments]
+    answerable = [o for o in outcomes if not o.judgment.none]
     failures: list[str] = []
-    for judgment in judgments:
-        answered = search_and_answer(index, judgment.q, 5, 0, ranking)
-        results, found = answered.results, answered.answer
-        top = results.hits[0] if results.hits else None
-        if judgment.none:
-            ok = found is None
-            answer_right += ok
-            passed += ok
-            if not ok:
-                failures.append(f"{judgment.q!r}: expected no answer, got {found.id}")
-            continue
-        answer_right += found is not None
-        first_ok = top is not None and judgment.accepts(top.id, top.section)
-        hits_at_1 += first_ok
-        passed += first_ok and found is not None
-        for rank_no, hit in enumerate(results.hits[:5], 1):
-            if judgment.accepts(hit.id, hit.section):
-                reciprocal += 1 / rank_no
-                break
-        if not first_ok or found is None:
-            got = f"{top.id} ({top.confidence})" if top else "nothing"
-            failures.append(f"{judgment.q!r}: got {got}, answer={'yes' if found else 'no'}")
+    for o in outcomes:
+        if o.judgment.none and o.answered:
+            failures.append(f"{o.judgment.q!r}: expected no answer, got {o.got}")
+        elif not o.judgment.none and not (o.first_ok and o.answered):
+            answer = "yes" if o.answered else "no"
+            failures.append(f"{o.judgment.q!r}: got {o.got}, answer={answer}")
+    # An answer is given exactly when one is expected.
+    expected = sum(o.answered != o.judgment.none for o in outcomes)
+    passed = sum(o.first_ok and o.answered or o.judgment.none and not o.answered for o in outcomes)
     n = max(len(answerable), 1)
     return Metrics(
-        success_at_1=hits_at_1 / n,
-        mrr_at_5=reciprocal / n,
-        no_answer_accuracy=answer_right / max(len(judgments), 1),
-        passed=passed / max(len(judgments), 1),
+        success_at_1=sum(o.first_ok for o in answerable) / n,
+        mrr_at_5=sum(o.reciprocal_rank for o in answerable) / n,
+        no_answer_accuracy=expected / max(len(outcomes), 1),
+        passed=passed / max(len(outcomes), 1),
         failures=failures,
+        outcomes=outcomes,
     )

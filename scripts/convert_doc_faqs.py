@@ -1,0 +1,357 @@
+#!/usr/bin/env python3
+"""Convert FAQ pages shipped in Debian documentation packages into the articles the site ingests.
+
+Each source is an HTML page inside a .deb (fetched with `apt-get download PKG`, unpacked with
+`dpkg-deb -x`, never installed). Headings become bare heading lines (a question keeps its "?",
+so it is an FAQ entry), paragraphs and list items become one line each, and code blocks join the
+sentence that introduces them, so that a line of code is never read as a heading. Section numbers
+("1.2.", "G3.", "(4)") are dropped: they are navigation, not text. Every converted article is
+parsed back with index.content and the script fails, naming the file, when a paragraph is lost
+or a heading that the parser can read as a heading does not come back as one. (Headings the
+parser cannot read yet, such as questions of more than 14 words, stay as the page has them.)
+
+The articles and their split into a tuning half and a test half are listed in SOURCES below; the
+judged queries live beside the articles (tests/fixtures/eval/).
+
+Example:
+    mkdir -p /tmp/debs && cd /tmp/debs && apt-get download debian-faq zsh-doc git-doc \
+        sqlite3-doc fetchmail
+    python scripts/convert_doc_faqs.py --debs /tmp/debs --out tests/fixtures/eval
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from index.content import parse_article  # noqa: E402
+from index.errors import BadContent  # noqa: E402
+
+_DEBIAN_FAQ = "usr/share/doc/debian/FAQ"
+_ZSH_FAQ = "usr/share/doc/zsh-common/html"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One article to make: package, page inside it, the headings to read, and its half."""
+
+    slug: str
+    package: str
+    page: str
+    half: str  # "tuning" or "test"
+    headings: tuple[str, ...] = ("h2", "h3")
+    title_tag: str = "h1"
+    # For pages holding several articles: the h1 whose section is this article.
+    section_id: str = ""
+    # Sections that are page furniture (a manual page's NAME and SYNOPSIS), not answers.
+    drop: tuple[str, ...] = ()
+
+
+_DEBIAN_CHAPTERS = (
+    ("basic-defs", "tuning"),
+    ("getting-debian", "test"),
+    ("choosing", "tuning"),
+    ("compatibility", "test"),
+    ("software", "tuning"),
+    ("ftparchives", "test"),
+    ("pkg-basics", "tuning"),
+    ("pkgtools", "test"),
+    ("uptodate", "tuning"),
+    ("kernel", "test"),
+    ("customizing", "tuning"),
+    ("support", "test"),
+    ("contributing", "tuning"),
+    ("redistributing", "test"),
+    ("nextrelease", "tuning"),
+    ("faqinfo", "test"),
+)
+_FETCHMAIL_SECTIONS = (
+    ("general", "General problems", "tuning"),
+    ("configuration", "Configuration questions", "test"),
+    ("mtas", "How to make fetchmail play nice with various MTAs", "tuning"),
+    ("servers", "How to make fetchmail work with various servers", "test"),
+    ("security", "How to set up well-known security and authentication methods", "tuning"),
+    ("other-problems", "Other problems", "test"),
+    ("fatal-errors", "Runtime fatal errors", "tuning"),
+    ("multidrop", "Multidrop-mode problems", "test"),
+)
+
+SOURCES: tuple[Source, ...] = (
+    *(
+        Source(
+            f"debian-faq-{name}",
+            "debian-faq",
+            f"{_DEBIAN_FAQ}/{name}.en.html",
+            half,
+            ("h2", "h3", "h4"),
+        )
+        for name, half in _DEBIAN_CHAPTERS
+    ),
+    *(
+        Source(f"zsh-faq-{n}", "zsh-doc", f"{_ZSH_FAQ}/FAQ0{n}.html", half)
+        for n, half in zip(range(1, 7), ("tuning", "test") * 3, strict=True)
+    ),
+    Source(
+        "gitfaq",
+        "git-doc",
+        "usr/share/doc/git-doc/gitfaq.html",
+        "tuning",
+        ("h2", "dt"),
+        drop=("NAME", "SYNOPSIS", "GIT"),
+    ),
+    Source(
+        "sqlite-faq", "sqlite3-doc", "usr/share/doc/sqlite3/faq.html", "test", ("h2", "b"), "title"
+    ),
+    *(
+        Source(
+            f"fetchmail-faq-{name}",
+            "fetchmail",
+            "usr/share/doc/fetchmail/fetchmail-FAQ.html",
+            half,
+            ("h2",),
+            section_id=section,
+        )
+        for name, section, half in _FETCHMAIL_SECTIONS
+    ),
+)
+
+_NUMBERING = re.compile(r"^(?:Chapter\s+\d+\.\s*|\(\d+\)\s*|[A-Z]?\d+(?:\.\d+)*[.:]\s+)")
+_BLOCKS = frozenset(
+    "p pre li dt dd div blockquote table tr td th ul ol dl h1 h2 h3 h4 h5 h6 br body".split()
+)
+_SKIP = frozenset(("script", "style", "head", "title"))
+_SENTENCE_END = re.compile(r"[.!?:;…\"”)]$")
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _heading_text(tag: Tag) -> str:
+    return _NUMBERING.sub("", _clean(tag.get_text()))
+
+
+def _is_heading(tag: Tag, source: Source) -> bool:
+    if tag.name not in source.headings:
+        return False
+    if tag.name == "b":  # sqlite: a question is a bold "(N) …" paragraph
+        return bool(re.match(r"\(\d+\)", _clean(tag.get_text())))
+    return True
+
+
+def _nearest_block(node) -> Tag | None:
+    for parent in node.parents:
+        if parent.name in _BLOCKS:
+            return parent
+    return None
+
+
+def _inside(node, names: frozenset[str] | tuple[str, ...]) -> Tag | None:
+    for parent in node.parents:
+        if parent.name in names:
+            return parent
+    return None
+
+
+def _scope(soup: BeautifulSoup, source: Source) -> list:
+    """Return the nodes of the article, in document order (one h1 section for fetchmail)."""
+    if not source.section_id:
+        return list(soup.descendants)
+    found = [h for h in soup.find_all("h1") if _clean(h.get_text()) == source.section_id]
+    if not found:
+        raise BadContent(f"{source.page}: no section headed {source.section_id!r}")
+    start = found[-1]
+    nodes = []
+    for node in start.next_elements:
+        if isinstance(node, Tag) and node.name == "h1":
+            break
+        nodes.append(node)
+    return [start, *start.descendants, *nodes]
+
+
+def extract(html: str, source: Source) -> tuple[str, list[tuple[str, list[str]]]]:
+    """Return the page's title and its sections as (heading, paragraphs), in order."""
+    soup = BeautifulSoup(html, "html.parser")
+    nodes = _scope(soup, source)
+    title_tag = nodes[0] if source.section_id else soup.find(source.title_tag)
+    title = _heading_text(title_tag)
+    if source.section_id:
+        title = f"Fetchmail FAQ: {title}"
+    elif source.package == "debian-faq":
+        title = f"Debian FAQ: {title}"
+    elif source.package == "zsh-doc":
+        title = "Zsh FAQ: " + re.sub(r"^Chapter \d+:\s*", "", title)
+    elif source.slug == "gitfaq":
+        title = "Git FAQ: frequently asked questions about using Git"
+    elif source.slug == "sqlite-faq":
+        title = "SQLite Frequently Asked Questions"
+    sections: list[tuple[str, list[str]]] = [("", [])]
+    heading_nodes: set[int] = set()
+    current_block: int | None = None
+    current_code = False
+    current_item: int | None = None
+    buffer: list[str] = []
+    buffer_nodes: list = []
+
+    def flush() -> None:
+        nonlocal buffer
+        text = _clean("".join(buffer))
+        if text and not _is_navigation(buffer_nodes):
+            sections[-1][1].append(("code " if current_code else "text ") + text)
+        buffer = []
+        buffer_nodes.clear()
+
+    for node in nodes:
+        if isinstance(node, Tag):
+            if _is_heading(node, source) and node is not title_tag:
+                flush()
+                sections.append((_heading_text(node), []))
+                heading_nodes.update(id(d) for d in node.descendants)
+            continue
+        if not isinstance(node, NavigableString) or id(node) in heading_nodes:
+            continue
+        if type(node) is not NavigableString or _inside(node, _SKIP) or _in_furniture(node):
+            continue
+        if title_tag is not None and node in title_tag.descendants:
+            continue
+        block = _nearest_block(node)
+        code = _inside(node, ("pre",)) is not None
+        if id(block) != current_block or code != current_code:
+            flush()
+            current_block, current_code = id(block), code
+            item = block if block is not None and block.name == "li" else None
+            if block is not None and block.parent is not None and block.parent.name == "li":
+                item = block.parent
+            if item is not None and id(item) != current_item:
+                buffer.append("- ")
+                current_item = id(item)
+        buffer.append(str(node))
+        buffer_nodes.append(node)
+    flush()
+    kept = [(h, paras) for h, paras in sections if (h or paras) and h not in source.drop]
+    return title, [(h, _join(paras)) for h, paras in kept]
+
+
+def _in_furniture(node) -> bool:
+    """Return True inside a table of contents, a navigation bar or a site banner."""
+    return any(
+        set(parent.get("class") or ()) & {"toc", "navheader", "navfooter", "nosearch"}
+        for parent in node.parents
+        if parent.name == "div"
+    )
+
+
+def _is_navigation(nodes: list) -> bool:
+    """Return True for a block whose words are all links: a table of contents or page links."""
+    words = [n for n in nodes if n.strip() and n.strip() not in "-|•"]
+    return bool(words) and all(_inside(n, ("a",)) is not None for n in words)
+
+
+def _heading_like(text: str) -> bool:
+    """Return True for a line the parser would read as a heading (short, no closing mark)."""
+    return not text.startswith("- ") and len(text.split()) <= 14 and not _SENTENCE_END.search(text)
+
+
+def _join(parts: list[str]) -> list[str]:
+    """Join code and the text that continues its sentence to the paragraph that introduces it."""
+    out: list[str] = []
+    for part in parts:
+        kind, text = part.split(" ", 1)
+        continues = kind == "code" or text[:1].islower() or text[:1] in ",.;)"
+        # A short line without closing punctuation would be read as a heading: keep it with
+        # what follows.
+        if out and (continues or _heading_like(out[-1])):
+            out[-1] = f"{out[-1]} {text}"
+        else:
+            out.append(text)
+    if len(out) > 1 and _heading_like(out[-1]):
+        out[-2:] = [f"{out[-2]} {out[-1]}"]
+    return out
+
+
+def render(title: str, date: str, sections: list[tuple[str, list[str]]]) -> str:
+    """Write an article in the site's scraped-text shape."""
+    lines = [title, "", date, ""]
+    for heading, paragraphs in sections:
+        if heading:
+            lines += [heading, ""]
+        for paragraph in paragraphs:
+            lines += [paragraph, ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def check(text: str, slug: str, sections: list[tuple[str, list[str]]], path: Path) -> None:
+    """Fail naming the file when a heading the parser can read, or a paragraph, is lost."""
+    article = parse_article(text, slug, source=str(path))
+    parsed = {p.section for p in article.passages}
+    kept = " ".join(f"{p.section} {p.text}" for p in article.passages).split()
+    kept_text = " ".join(kept)
+    for _, paragraphs in sections:
+        for paragraph in paragraphs:
+            if " ".join(paragraph.split()) not in kept_text:
+                raise BadContent(f"{path}: paragraph {paragraph[:60]!r} is lost when parsed")
+    for heading, paragraphs in sections:
+        # Long headings and ones ending in other punctuation are the parser's to learn.
+        readable = len(heading.split()) <= 14 and len(heading) <= 120
+        readable = readable and (heading.endswith("?") or not _SENTENCE_END.search(heading))
+        if heading and paragraphs and readable and heading not in parsed:
+            raise BadContent(f"{path}: heading {heading!r} is not parsed back as a heading")
+
+
+def unpack(debs: Path, package: str, into: Path) -> Path:
+    """Unpack the package's .deb (no install) and return the folder."""
+    matches = sorted(debs.glob(f"{package}_*.deb"))
+    if not matches:
+        raise BadContent(f"{debs}: no {package}_*.deb; run `apt-get download {package}` there")
+    target = into / package
+    if not target.exists():
+        subprocess.run(["dpkg-deb", "-x", str(matches[-1]), str(target)], check=True)
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Convert every source; exit 1 naming the file when one cannot be converted."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--debs", type=Path, required=True, help="folder holding the downloaded .deb files"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "tests/fixtures/eval",
+        help="writes OUT/tuning/articles/*.txt and OUT/test/articles/*.txt",
+    )
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="debs-") as tmp:
+        try:
+            for source in SOURCES:
+                page = unpack(args.debs, source.package, Path(tmp)) / source.page
+                title, sections = extract(page.read_text(encoding="utf-8"), source)
+                stamp = dt.datetime.fromtimestamp(page.stat().st_mtime, dt.UTC)
+                text = render(title, f"{stamp:%b} {stamp.day}, {stamp.year}", sections)
+                path = args.out / source.half / "articles" / f"{source.slug}.txt"
+                check(text, source.slug, sections, path)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+                print(f"{path}: {len(sections)} sections")
+        except (BadContent, OSError, subprocess.CalledProcessError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
