@@ -227,6 +227,15 @@ def resolve_version_dir(root: Path) -> Path:
     return path
 
 
+def served_version(root: Path | str) -> str:
+    """Return the index version (content hash) of the folder CURRENT names under root."""
+    path = resolve_version_dir(Path(root))
+    try:
+        return json.loads((path / MANIFEST_FILE).read_text())["index_version"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise IndexUnreadable(f"{path}: unreadable manifest ({exc}); rebuild the index") from exc
+
+
 class IndexProvider:
     """Give the current SearchIndex for a root folder, reopening after a rebuild swaps it."""
 

@@ -110,7 +110,8 @@ step "3/5 package for Lambda"
 step "4/5 run the package as Lambda would"
 "$PY" scripts/check_artifact.py "$OUTPUT" --layer "$LAYER" --smoke "$CONTENT/smoke-queries.json"
 
-VERSION=$(sed -e 's/^v-//' "$INDEX/CURRENT")
+# The content version (CURRENT names the build's folder, v-<version>-<build id>).
+VERSION=$("$PY" -c 'import sys; from index.store import served_version; print(served_version(sys.argv[1]))' "$INDEX")
 if [ "$DRY_RUN" = 1 ]; then
   trap - ERR
   if [ "$FIRST" = 1 ]; then VERB=deploy; else VERB=update; fi
