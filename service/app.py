@@ -17,6 +17,7 @@ from .openapi import bp as openapi_bp
 from .pages import bp as pages_bp
 from .search_api import bp as search_bp
 from .security import register_security
+from .slow_clients import init_read_deadline
 from .suggest_api import bp as suggest_bp
 from .voice import alexa, dialogflow
 
@@ -29,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["search_index"] = IndexProvider(app.config["SEARCH_INDEX_DIR"])
     register_error_handlers(app)
     register_security(app)  # security headers on every response, early 413, no debug mode
+    init_read_deadline(app)  # a body sent too slowly to a self-hosted server: 408
     init_response_cache(app)
     app.register_blueprint(search_bp)
     app.register_blueprint(openapi_bp)

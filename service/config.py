@@ -15,6 +15,8 @@ DEFAULTS: dict[str, Any] = {
     "CACHE_MAX_AGE": 60,
     "CACHE_S_MAXAGE": 300,
     "MAX_CONTENT_LENGTH": 64 * 1024,
+    # Seconds a self-hosted server waits for a whole request body (service/slow_clients.py).
+    "BODY_READ_TIMEOUT": 10.0,
     # Responses of repeated GET queries kept per process (service/cached_responses.py); 0 = off.
     "RESPONSE_CACHE_SIZE": 1024,
     "RESPONSE_CACHE_ROUTES": ("/search", "/answer", "/suggest"),
@@ -63,6 +65,7 @@ ENV_SETTINGS = {
     "CACHE_MAX_AGE": int,
     "CACHE_S_MAXAGE": int,
     "RESPONSE_CACHE_SIZE": int,
+    "BODY_READ_TIMEOUT": float,
     "CORS_ORIGINS": parse_origins,
     "SITE_URL": str,
     "DEPLOYED": parse_bool,

@@ -159,6 +159,7 @@ SPEC: dict = {
                     "200": _json("AlexaResponse", "What Alexa says (empty for SessionEnded)."),
                     "400": _ERROR_REF,
                     "403": _ERROR_REF,
+                    "408": _ERROR_REF,
                     "413": _ERROR_REF,
                 },
             }
@@ -202,6 +203,7 @@ SPEC: dict = {
                     },
                     "400": _ERROR_REF,
                     "401": _ERROR_REF,
+                    "408": _ERROR_REF,
                     "413": _ERROR_REF,
                     "503": _ERROR_REF,
                 },
