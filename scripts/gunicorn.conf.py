@@ -37,3 +37,25 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "warning")
 # No worker recycling: the load test shows memory stays flat without it.
 max_requests = 0
+
+
+def _is_gevent(worker) -> bool:
+    return type(worker).__module__ == "gunicorn.workers.ggevent"
+
+
+def post_worker_init(worker):
+    """Accept one connection at a time (gevent takes up to 100 per wake-up by default, so one
+    worker would take a burst of new connections while the other idles)."""
+    if _is_gevent(worker):
+        from gevent.baseserver import BaseServer
+
+        BaseServer.max_accept = 1
+
+
+def post_request(worker, req, environ, resp):
+    """Let the worker's other connections run before this one reads its next request
+    (greenlets are not preempted; without this a busy connection can starve the rest)."""
+    if _is_gevent(worker):
+        import gevent
+
+        gevent.sleep(0)
