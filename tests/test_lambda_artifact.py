@@ -443,6 +443,23 @@ def test_a_failed_smoke_query_stops_the_chain_before_packaging(tmp_path):
     assert not package.exists()
 
 
+def test_an_article_without_a_smoke_query_stops_the_chain_before_packaging(tmp_path):
+    from .conftest import make_content
+
+    content = make_content(tmp_path / "content", "houseplant-watering.txt")
+    package = tmp_path / "dev.zip"
+    done = _deploy(
+        "dev",
+        "--dry-run",
+        *("--content", str(content), "--index", str(tmp_path / "index")),
+        *("--output", str(package)),
+    )
+    assert done.returncode == 1
+    assert "article houseplant-watering has no smoke query" in done.stderr
+    assert "stopped at step: 2/5 verify" in done.stderr
+    assert not package.exists()
+
+
 def test_bad_content_stops_the_chain_at_the_build(tmp_path):
     from .conftest import make_content
 
