@@ -25,7 +25,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from .content import Article, load_articles
+from .content import Article, article_paths, load_articles
 from .errors import BadContent, BuildError
 from .impacts import ImpactWriter
 from .layout import CURRENT_FILE, MANIFEST_FILE
@@ -51,8 +51,7 @@ class BuildResult:
 
 def content_files(content_dir: Path) -> list[Path]:
     """Return every file whose bytes define the index: articles and curated files, sorted."""
-    article_dir = content_dir / "articles" if (content_dir / "articles").is_dir() else content_dir
-    files = sorted(article_dir.glob("*.txt"))
+    files = article_paths(content_dir)
     files += [content_dir / name for name in CURATED_FILES if (content_dir / name).is_file()]
     return sorted(set(files))
 
