@@ -43,7 +43,6 @@ def parser_for(path: Path) -> Parser:
         module = importlib.import_module(f"{__name__}.{name}")
     except ImportError as exc:
         raise BadContent(
-            f"{path}: reading {name} needs {exc.name}: "
-            "pip install -r requirements-build.txt"
+            f"{path}: reading {name} needs {exc.name}: pip install -r requirements-build.txt"
         ) from exc
     return module.parse_article

@@ -8,6 +8,11 @@ from dataclasses import dataclass, field
 from ..text import slugify
 
 
+def is_question(heading: str) -> bool:
+    """Return True when a heading asks a question, so its section is an FAQ entry."""
+    return heading.rstrip().endswith("?")
+
+
 @dataclass(frozen=True)
 class Passage:
     """One searchable unit: a section (or FAQ entry) of an article."""
