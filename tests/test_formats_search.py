@@ -1,0 +1,100 @@
+"""HTML and Markdown articles search and answer like the text ones, through the Flask client."""
+
+import shutil
+
+import pytest
+
+from index.build import build_index
+from service.app import create_app
+
+from .conftest import FIXTURES, make_content
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory):
+    """An app over the seed article plus every HTML and Markdown fixture."""
+    root = tmp_path_factory.mktemp("formats")
+    content = make_content(root / "content")
+    for page in [*(FIXTURES / "html").glob("*.html"), *(FIXTURES / "markdown").glob("*.md")]:
+        shutil.copy(page, content / "articles" / page.name)
+    build_index(content, root / "index")
+    return create_app({"SEARCH_INDEX_DIR": str(root / "index")}).test_client()
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "url"),
+    [
+        (
+            "why does my sourdough starter smell like acetone",
+            "sourdough-starter/why-does-my-starter-smell-like-acetone",
+            "https://bakery.example/guides/sourdough-starter#why-does-my-starter-smell-like-acetone",
+        ),
+        (
+            "what is the liquid on top of a starter",  # a <details> entry
+            "sourdough-starter/what-is-the-liquid-on-top-of-my-starter",
+            None,
+        ),
+        (
+            "how long does a starter keep in the fridge",  # FAQPage JSON-LD only
+            "sourdough-starter/how-long-can-a-starter-stay-in-the-fridge",
+            None,
+        ),
+        (
+            "do rain gardens attract mosquitoes",
+            "rain-gardens/do-rain-gardens-breed-mosquitoes",
+            "/articles/rain-gardens#do-rain-gardens-breed-mosquitoes",
+        ),
+        ("which port does https use", "apache-ssl-faq/which-port-does-https-use", None),
+        (
+            "how often should I turn compost",
+            "composting-at-home/how-often-should-i-turn-my-compost",
+            "https://garden.example/compost/#how-often-should-i-turn-my-compost",
+        ),
+        (
+            "how do I find the hole in my inner tube",
+            "bike-puncture/how-do-i-find-the-hole-in-an-inner-tube",
+            None,
+        ),
+    ],
+)
+def test_questions_are_answered_from_html_and_markdown_articles(client, question, passage, url):
+    body = client.get("/answer", query_string={"q": question}).get_json()
+    assert body["answer"] is not None, question
+    assert body["answer"]["id"] == passage
+    if url:
+        assert body["answer"]["url"] == url
+    top = client.get("/search", query_string={"q": question}).get_json()["results"][0]
+    assert top["id"] == passage
+
+
+@pytest.mark.parametrize(
+    ("query", "phrase"),
+    [
+        ("starter Bubbles twelve years old buckwheat", "twelve years old"),  # a reader's comment
+        ("accept all cookies personalised offers", "personalised offers"),  # a cookie banner
+        ("library opening hours december", "opening hours"),  # a sidebar widget
+        ("reading_celsius heap thermometer", "reading_celsius"),  # a Markdown code block
+    ],
+)
+def test_page_furniture_and_code_are_never_found(client, query, phrase):
+    results = client.get("/search", query_string={"q": query, "limit": 50}).get_json()["results"]
+    assert all(phrase not in r["text"] for r in results)
+    answer = client.get("/answer", query_string={"q": query}).get_json()["answer"]
+    assert answer is None or phrase not in answer["text"]
+
+
+def test_markup_in_an_html_article_is_escaped_where_it_is_shown(client):
+    query = {"q": "recipe card script alert crumb"}
+    top = client.get("/search", query_string=query).get_json()["results"][0]
+    assert "<script>alert('crumb')</script>" in top["text"]  # JSON carries the text as text
+    assert "<script>" not in top["snippet"]
+    assert "&lt;<mark>script</mark>&gt;" in top["snippet"]
+    page = client.get("/", query_string=query).get_data(as_text=True)
+    assert "alert(&#39;crumb&#39;)" in page or "alert(&#x27;crumb&#x27;)" in page
+    assert "<script>alert(" not in page
+
+
+def test_health_counts_every_format(client):
+    body = client.get("/health").get_json()
+    assert body["articles"] == 8
+    assert body["passages"] > 40
