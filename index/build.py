@@ -25,14 +25,15 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from .content import Article, article_paths, load_articles
-from .curation import CURATION_FILE, EMPTY, Curation, load_curation
+from .content import Article, article_files, load_articles, read_content_file, read_content_text
+from .curation import CURATION_FILE, Curation, parse_curation
+from .curation import EMPTY as NO_CURATION
 from .errors import BadContent, BuildError
 from .impacts import ImpactWriter
 from .layout import CURRENT_FILE, MANIFEST_FILE
 from .schema import SCHEMA_VERSION, make_schema
 from .snippets import sentences
-from .synonyms import load_synonyms
+from .synonyms import EMPTY, parse_synonyms
 from .text import raw_words, stems, words
 
 KEEP_VERSIONS = 2
@@ -52,8 +53,8 @@ class BuildResult:
 
 def content_files(content_dir: Path) -> list[Path]:
     """Return every file whose bytes define the index: articles and curated files, sorted."""
-    files = article_paths(content_dir)
-    files += [content_dir / name for name in CURATED_FILES if (content_dir / name).is_file()]
+    files = article_files(content_dir)
+    files += [content_dir / name for name in CURATED_FILES if (content_dir / name).exists()]
     return sorted(set(files))
 
 
@@ -62,7 +63,7 @@ def content_version(content_dir: Path) -> tuple[str, dict[str, str]]:
     digest = hashlib.sha256(f"schema={SCHEMA_VERSION}\n".encode())
     hashes: dict[str, str] = {}
     for path in content_files(content_dir):
-        data = path.read_bytes()
+        data = read_content_file(path, content_dir)
         rel = path.relative_to(content_dir).as_posix()
         hashes[rel] = hashlib.sha256(data).hexdigest()
         digest.update(f"{rel}\n{hashes[rel]}\n".encode())
@@ -83,7 +84,7 @@ def defined_terms(text: str) -> set[str]:
     return found
 
 
-def _passage_stats(section: str, body: str, asks: list[str] = ()) -> dict:
+def _passage_stats(section: str, body: str, asks: Iterable[str] = ()) -> dict:
     counts = Counter(stems(body))
     stats = {
         "tf": dict(counts),
@@ -99,7 +100,7 @@ def _passage_stats(section: str, body: str, asks: list[str] = ()) -> dict:
     return stats
 
 
-def _documents(articles: Iterable[Article], curation: Curation = EMPTY) -> Iterable[dict]:
+def _documents(articles: Iterable[Article], curation: Curation) -> Iterable[dict]:
     for article in articles:
         keywords = ", ".join(article.keywords)
         for passage in article.passages:
@@ -165,7 +166,7 @@ def write_index(
     extra_manifest: dict | None = None,
     progress: Progress | None = None,
     extra_files: Iterable[Path] = (),
-    curation: Curation = EMPTY,
+    curation: Curation = NO_CURATION,
 ) -> BuildResult:
     """Write articles into a new version folder under output_dir and make it current."""
     started = time.perf_counter()
@@ -274,14 +275,27 @@ def build_index(
     """Parse every article under content_dir and build the index into output_dir atomically."""
     if not content_dir.is_dir():
         raise BuildError(f"{content_dir}: content folder not found")
+    synonyms_path = content_dir / "synonyms.txt"
     try:
         articles = load_articles(content_dir)
-        synonyms = load_synonyms(content_dir / "synonyms.txt")
-        ids = (p.id for a in articles for p in a.passages)
-        curation = load_curation(content_dir / CURATION_FILE, ids)
+        synonyms = (
+            parse_synonyms(read_content_text(synonyms_path, content_dir), str(synonyms_path))
+            if synonyms_path.exists()
+            else EMPTY
+        )
+        curation_path = content_dir / CURATION_FILE
+        curation = (
+            parse_curation(
+                read_content_text(curation_path, content_dir),
+                str(curation_path),
+                (p.id for a in articles for p in a.passages),
+            )
+            if curation_path.exists()
+            else NO_CURATION
+        )
+        version, hashes = content_version(content_dir)
     except BadContent as exc:
         raise BuildError(str(exc)) from exc
-    version, hashes = content_version(content_dir)
     extra = {"content_files": hashes, "synonym_rules": len(synonyms)}
     curated = [content_dir / n for n in CURATED_FILES if (content_dir / n).is_file()]
     return write_index(articles, output_dir, version, extra, progress, curated, curation)

@@ -22,16 +22,15 @@ the passages they name.
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .errors import BadContent
 from .text import raw_words
 
 CURATION_FILE = "curation.txt"
 _LINE = re.compile(r"^(ask|pin|block)\s*:\s*(.*)$", re.IGNORECASE)
+_ID_SHAPE = re.compile(r"[a-z0-9][a-z0-9/-]{0,200}")
 
 
 @dataclass
@@ -59,18 +58,19 @@ def _passage_id(ref: str) -> str:
     return ref.strip().strip("/").replace("#", "/")
 
 
-def load_curation(path: Path, passage_ids: Iterable[str]) -> Curation:
-    """Parse the curation file and check every reference; raise BadContent naming the line."""
+def _named(ref: str) -> str:
+    """Return a reference fit to print: an id-shaped one as itself, anything else described."""
+    return repr(ref) if _ID_SHAPE.fullmatch(ref) else "(not an id: lowercase words, '-' and '/')"
+
+
+def parse_curation(text: str, source: str, passage_ids: Iterable[str]) -> Curation:
+    """Parse the curation file's text and check every reference; raise BadContent naming the
+    line (messages describe a line, never quote it)."""
     known = set(passage_ids)
     curation = Curation()
-    if not path.is_file():
-        return curation
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadContent(f"{path}: cannot be read as UTF-8 text: {exc}") from exc
+    path = source
     pinned_at: dict[str, int] = {}
-    for number, raw in enumerate(lines, 1):
+    for number, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line or line.startswith("#"):  # a comment; "#" inside a line is slug#section
             continue
@@ -79,21 +79,21 @@ def load_curation(path: Path, passage_ids: Iterable[str]) -> Curation:
         if not match:
             raise BadContent(
                 f"{where}: expected 'ask: QUESTION => PASSAGE', 'pin: QUERY => PASSAGE' or "
-                f"'block: PASSAGE', got {line[:60]!r}"
+                "'block: PASSAGE'"
             )
         kind, rest = match.group(1).lower(), match.group(2)
         if kind == "block":
             target, words = _passage_id(rest), ""
         else:
             if "=>" not in rest:
-                raise BadContent(f"{where}: '{kind}' needs 'TEXT => PASSAGE', got {line[:60]!r}")
+                raise BadContent(f"{where}: '{kind}' needs 'TEXT => PASSAGE'")
             text, ref = rest.rsplit("=>", 1)
             target, words = _passage_id(ref), " ".join(text.split())
             if not normalise(words):
                 raise BadContent(f"{where}: '{kind}' has no words before '=>'")
         if target not in known:
             raise BadContent(
-                f"{where}: unknown passage {target!r}; use an id as /search shows it, "
+                f"{where}: unknown passage {_named(target)}; use an id as /search shows it, "
                 "such as restless-leg-syndrome/iron-deficiency"
             )
         if kind == "ask":
@@ -102,7 +102,7 @@ def load_curation(path: Path, passage_ids: Iterable[str]) -> Curation:
             key = normalise(words)
             if key in curation.pins and curation.pins[key] != target:
                 raise BadContent(
-                    f"{where}: {key!r} is already pinned to {curation.pins[key]!r} "
+                    f"{where}: the same query is already pinned to {curation.pins[key]!r} "
                     f"(line {pinned_at[key]})"
                 )
             curation.pins[key], pinned_at[key] = target, number
@@ -124,13 +124,6 @@ def from_manifest(manifest: dict) -> Curation:
     return Curation(pins=dict(data.get("pins", {})), blocked=set(data.get("blocked", ())))
 
 
-# One parsed curation per opened index version, dropped with it.
-_BY_INDEX: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def curation_of(index) -> Curation:
-    """Return the pins and blocks of an opened index (a SearchIndex), parsed once."""
-    found = _BY_INDEX.get(index)
-    if found is None:
-        found = _BY_INDEX[index] = from_manifest(index.manifest)
-    return found
+    """Return the pins and blocks of an opened index (a SearchIndex), read once per version."""
+    return index.derived("curation", lambda: from_manifest(index.manifest))

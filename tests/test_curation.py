@@ -105,7 +105,7 @@ def test_curation_is_part_of_the_index_version(tmp_path):
         (f"ask: ?? => {IRON}\n", r"curation\.txt:1: 'ask' has no words"),
         (
             f"pin: is rls genetic => {IRON}\npin: Is RLS genetic? => {GENETIC}\n",
-            r"curation\.txt:2: 'is rls genetic' is already pinned to .*line 1",
+            r"curation\.txt:2: the same query is already pinned to .*line 1",
         ),
         (
             f"pin: is rls genetic => {IRON}\nblock: {IRON}\n",

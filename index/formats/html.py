@@ -307,7 +307,7 @@ def parse_article(text: str, slug: str, source: str = "<html>") -> Article:
     sections += [e for e in _faq_entries(objects) if e.heading.casefold() not in shown]
 
     article = Article(slug, title, date, keywords=keywords, canonical=canonical)
-    article.add_sections(sections)
+    article.add_sections(sections, source)
     if not article.passages:
-        raise BadContent(f"{source}: no body text found under the title {title[:60]!r}")
+        raise BadContent(f"{source}: no body text found under the title")
     return article

@@ -49,7 +49,10 @@ def _front_matter(text: str, source: str) -> tuple[dict, str]:
     try:
         data = yaml.safe_load(match.group(1) or "") or {}
     except yaml.YAMLError as exc:
-        raise BadContent(f"{source}: the front matter is not valid YAML: {exc}") from exc
+        mark = getattr(exc, "problem_mark", None)
+        # The line in the file (after the opening ---); YAML's own message quotes the text.
+        at = f" (line {mark.line + 2})" if mark is not None else ""
+        raise BadContent(f"{source}: the front matter is not valid YAML{at}") from exc
     if not isinstance(data, dict):
         raise BadContent(f"{source}: the front matter must be `key: value` lines")
     return data, text[match.end() :]
@@ -125,7 +128,7 @@ def parse_article(text: str, slug: str, source: str = "<markdown>") -> Article:
         keywords=_keywords(data),
         canonical=_field(data, "url", source),
     )
-    article.add_sections(sections)
+    article.add_sections(sections, source)
     if not article.passages:
-        raise BadContent(f"{source}: no body text found under the title {title[:60]!r}")
+        raise BadContent(f"{source}: no body text found under the title")
     return article

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ..errors import BadContent
+from ..snippets import sentences
 from ..text import slugify
+
+# An article with more headings than this is a mistake or an attack: the build stops.
+MAX_SECTIONS = 1_000
+# A longer section is split into passages of at most this many characters (at paragraph, then
+# sentence, then word ends), so no single passage makes snippets or stored fields huge.
+MAX_PASSAGE_CHARS = 12_000
 
 
 def is_question(heading: str) -> bool:
@@ -62,24 +70,58 @@ class Article:
         """Return the article's address on the site."""
         return self.canonical or f"/articles/{self.slug}"
 
-    def add_sections(self, sections: Iterable[Section]) -> None:
-        """Append each section with paragraphs as a passage; repeated headings get -2, -3…"""
+    def add_sections(self, sections: Iterable[Section], source: str) -> None:
+        """Append each section with paragraphs as passages (a long one split); repeated
+        headings get -2, -3…; raise BadContent naming source past MAX_SECTIONS headings."""
+        sections = list(sections)
+        headings = sum(1 for s in sections if s.kind != "intro")
+        if headings > MAX_SECTIONS:
+            raise BadContent(
+                f"{source}: {headings:,} headings; an article may have at most "
+                f"{MAX_SECTIONS:,} (split it into several articles)"
+            )
         seen: dict[str, int] = {}
-        for p in self.passages:
-            seen[p.slug] = seen.get(p.slug, 0) + 1
         for section in sections:
             if not section.paragraphs:
                 continue
             base = "intro" if section.kind == "intro" else slugify(section.heading)
-            seen[base] = seen.get(base, 0) + 1
-            section_slug = base if seen[base] == 1 else f"{base}-{seen[base]}"
-            self.passages.append(
-                Passage(
-                    id=f"{self.slug}/{section_slug}",
-                    slug=section_slug,
-                    section=section.heading,
-                    text="\n\n".join(section.paragraphs),
-                    kind=section.kind,
-                    position=len(self.passages),
+            for text in split_passage("\n\n".join(section.paragraphs)):
+                seen[base] = seen.get(base, 0) + 1
+                section_slug = base if seen[base] == 1 else f"{base}-{seen[base]}"
+                self.passages.append(
+                    Passage(
+                        id=f"{self.slug}/{section_slug}",
+                        slug=section_slug,
+                        section=section.heading,
+                        text=text,
+                        kind=section.kind,
+                        position=len(self.passages),
+                    )
                 )
-            )
+
+
+def split_passage(text: str, limit: int = MAX_PASSAGE_CHARS) -> list[str]:
+    """Split text into parts of at most limit characters at paragraph, sentence or word ends."""
+    if len(text) <= limit:
+        return [text]
+    pieces: list[tuple[str, str]] = []  # (joiner before it, piece)
+    for n, paragraph in enumerate(text.split("\n\n")):
+        for m, sentence in enumerate(sentences(paragraph) or [paragraph]):
+            joiner = "\n\n" if n and not m else " "
+            while len(sentence) > limit:  # one endless sentence: cut at the last space
+                cut = sentence.rfind(" ", 0, limit + 1)
+                cut = cut if cut > 0 else limit
+                pieces.append((joiner, sentence[:cut]))
+                sentence, joiner = sentence[cut:].lstrip(), " "
+            pieces.append((joiner, sentence))
+    parts: list[str] = []
+    current = ""
+    for joiner, piece in pieces:
+        if current and len(current) + len(joiner) + len(piece) > limit:
+            parts.append(current)
+            current = ""
+        current = current + joiner + piece if current else piece
+    if current:
+        parts.append(current)
+    return parts
+

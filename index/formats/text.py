@@ -148,9 +148,13 @@ def parse_article(text: str, slug: str, source: str = "<text>") -> Article:
     if not lines:
         raise BadContent(f"{source}: the file is empty; an article starts with its title line")
     title = lines.pop(0)
-    if is_date_line(title) or len(title) > 200:
+    # Messages describe the text, never quote it: a file may hold what must not be printed.
+    if is_date_line(title):
+        raise BadContent(f"{source}: the first line must be the article's title, not a date")
+    if len(title) > 200:
         raise BadContent(
-            f"{source}: the first line must be the article's title, got {title[:60]!r}"
+            f"{source}: the first line must be the article's title (at most 200 characters), "
+            f"it has {len(title)}"
         )
     while lines and not lines[0]:
         lines.pop(0)
@@ -178,7 +182,7 @@ def parse_article(text: str, slug: str, source: str = "<text>") -> Article:
         else:
             paragraphs.append(value)
     sections.append(Section(heading, kind, tuple(paragraphs)))
-    article.add_sections(sections)
+    article.add_sections(sections, source)
     if not article.passages:
-        raise BadContent(f"{source}: no body text found under the title {title[:60]!r}")
+        raise BadContent(f"{source}: no body text found under the title (line 1)")
     return article
