@@ -98,3 +98,19 @@ def test_health_counts_every_format(client):
     body = client.get("/health").get_json()
     assert body["articles"] == 8
     assert body["passages"] > 40
+
+
+def test_a_canonical_address_is_linked_as_it_is_whatever_site_url_says(tmp_path):
+    content = make_content(tmp_path / "content")
+    shutil.copy(FIXTURES / "html" / "sourdough-starter.html", content / "articles")
+    build_index(content, tmp_path / "index")
+    app = create_app(
+        {"SEARCH_INDEX_DIR": str(tmp_path / "index"), "SITE_URL": "https://faq.example"}
+    )
+    page = app.test_client().get("/", query_string={"q": "starter smell acetone"})
+    html = page.get_data(as_text=True)
+    assert 'href="https://bakery.example/guides/sourdough-starter#why-does-my-starter' in html
+    assert "https://faq.examplehttps://" not in html
+    assert 'href="https://faq.example/articles/restless-leg-syndrome#' in app.test_client().get(
+        "/", query_string={"q": "iron deficiency"}
+    ).get_data(as_text=True)
