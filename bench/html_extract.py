@@ -110,6 +110,11 @@ def report(names: list[str] | None = None) -> list[str]:
     return lines
 
 
+def _same_heading(wanted: str, found: str) -> bool:
+    """Return True when found is the wanted heading, its numbering ("6.2 ") dropped or not."""
+    return bool(wanted and found) and (wanted == found or wanted.endswith(" " + found))
+
+
 def folder_report(folder: Path, limit: int = 200) -> list[str]:
     """Return, for every page under folder, the share of its <h2>/<h3> headings and of its
     <p> paragraphs (40 characters or more) each extractor keeps: no hand-made expectations."""
@@ -136,7 +141,7 @@ def folder_report(folder: Path, limit: int = 200) -> list[str]:
                 continue
             flat = _flat(text)
             found = [_flat(h) for h in found]
-            heads += sum(any(h and f.endswith(h[-40:]) for f in found) for h in wanted_heads)
+            heads += sum(any(_same_heading(h, f) for f in found) for h in wanted_heads)
             paras += sum(p[:60] in flat for p in wanted_paras)
         lines.append(
             f"{name:12} headings kept {heads}/{heads_total} ({heads / max(heads_total, 1):.0%}), "

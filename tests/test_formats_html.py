@@ -180,3 +180,22 @@ def test_bad_pages_stop_the_build_naming_the_file(tmp_path, page, message):
     with pytest.raises(BadContent, match=message) as info:
         load_articles(tmp_path)
     assert "broken-page.html" in str(info.value)
+
+
+def test_xhtml_page_with_an_xml_declaration_and_numbered_headings(tmp_path):
+    page = tmp_path / "numbered-manual.html"
+    page.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Manual</title></head><body>'
+        "<h1>Chapter 2: Keeping Bees</h1><p>Bees need a dry hive and a water source nearby.</p>"
+        "<h2>2.4: Why do bees swarm?</h2><p>A crowded colony raises a queen; half leaves.</p>"
+        "<h2>10 Plants Bees Love</h2><p>Lavender, borage and clover flower for months.</p>"
+        "</body></html>"
+    )
+    article = load_article(page)
+    assert article.title == "Keeping Bees"
+    assert [(p.section, p.kind) for p in article.passages] == [
+        ("Keeping Bees", "intro"),
+        ("Why do bees swarm?", "faq"),
+        ("10 Plants Bees Love", "section"),  # a number that is part of the heading stays
+    ]

@@ -23,6 +23,7 @@ from ..text import normalize
 from .html_main import main_content
 from .model import Article, Section, is_question
 
+_PARSER = lxml_html.HTMLParser(encoding="utf-8")
 _SECTION_HEADINGS = ("h2", "h3")
 _MINOR_HEADINGS = ("h4", "h5", "h6")
 _BLOCKS = frozenset(
@@ -59,8 +60,12 @@ _BLOCKS = frozenset(
 )
 # Permalink marks a heading carries after its words ("Feeding ¶", "Setup #").
 _HEADING_MARKS = " \t¶§#🔗"
-# "1.2 ", "3. ", "6.2.1 ": a manual's section numbers are navigation, not words of the heading.
-_SECTION_NUMBER = re.compile(r"^(?:\d+\.)+\d*\s+|^\d+(?:\.\d+)+\s+")
+# "1.2 ", "3. ", "6.2.1 ", "2.4: ", "(4) ", "Chapter 1. ": a manual's numbering is navigation,
+# not words of the heading ("10 Tips" keeps its number: no point or colon follows it).
+_SECTION_NUMBER = re.compile(
+    r"^(?:chapter\s+\d+[.:]?\s+|\(\d+\)\s+|[a-z]?\d+(?:\.\d+)*[.:]\s+|\d+(?:\.\d+)+\s+)",
+    re.IGNORECASE,
+)
 
 
 def _clean(text: str) -> str:
@@ -273,7 +278,9 @@ def parse_article(text: str, slug: str, source: str = "<html>") -> Article:
     if not text.strip():
         raise BadContent(f"{source}: the file is empty; an HTML article needs a title and a body")
     try:
-        doc = lxml_html.document_fromstring(text)
+        # As UTF-8 bytes: lxml refuses a str that opens with an XML declaration (XHTML pages),
+        # and the file was read as UTF-8 whatever its <meta charset> says.
+        doc = lxml_html.document_fromstring(text.encode("utf-8"), parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise BadContent(f"{source}: not readable as HTML: {exc}") from exc
     objects = _json_ld(doc, source)
