@@ -1,13 +1,15 @@
 """HTML and Markdown articles search and answer like the text ones, through the Flask client."""
 
 import shutil
+import subprocess
+import sys
 
 import pytest
 
 from index.build import build_index
 from service.app import create_app
 
-from .conftest import FIXTURES, make_content
+from .conftest import FIXTURES, ROOT, make_content
 
 
 @pytest.fixture(scope="module")
@@ -114,3 +116,44 @@ def test_a_canonical_address_is_linked_as_it_is_whatever_site_url_says(tmp_path)
     assert 'href="https://faq.example/articles/restless-leg-syndrome#' in app.test_client().get(
         "/", query_string={"q": "iron deficiency"}
     ).get_data(as_text=True)
+
+
+def test_the_article_page_shows_an_html_article_escaped(client):
+    page = client.get("/articles/sourdough-starter")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Why does my starter smell like acetone?" in html
+    assert "&lt;script&gt;alert(" in html
+    assert "<script>alert(" not in html
+
+
+def test_answering_needs_none_of_the_build_time_readers(tmp_path):
+    """The Lambda package has requirements.txt only: the service must run without lxml,
+    markdown-it-py or PyYAML (requirements-build.txt), even over HTML and Markdown articles."""
+    content = make_content(tmp_path / "content")
+    shutil.copy(FIXTURES / "html" / "rain-gardens.html", content / "articles")
+    shutil.copy(FIXTURES / "markdown" / "bike-puncture.md", content / "articles")
+    build_index(content, tmp_path / "index")
+    script = (
+        "import sys\n"
+        "for name in ('lxml', 'markdown_it', 'mdurl', 'yaml'):\n"
+        "    sys.modules[name] = None  # importing any of them now fails\n"
+        "from service.app import create_app\n"
+        f"app = create_app({{'SEARCH_INDEX_DIR': {str(tmp_path / 'index')!r}}})\n"
+        "c = app.test_client()\n"
+        "def ask(q):\n"
+        "    print('got', c.get('/answer', query_string={'q': q}).get_json()['answer']['id'])\n"
+        "ask('do rain gardens breed mosquitoes')\n"
+        "ask('why do I keep getting punctures')\n"
+        "print('got', c.get('/articles/rain-gardens').status_code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    got = [line[4:] for line in done.stdout.splitlines() if line.startswith("got ")]
+    assert got == [
+        "rain-gardens/do-rain-gardens-breed-mosquitoes",
+        "bike-puncture/why-do-i-keep-getting-punctures",
+        "200",
+    ]
