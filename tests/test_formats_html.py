@@ -199,3 +199,21 @@ def test_xhtml_page_with_an_xml_declaration_and_numbered_headings(tmp_path):
         ("Why do bees swarm?", "faq"),
         ("10 Plants Bees Love", "section"),  # a number that is part of the heading stays
     ]
+
+
+def test_title_block_beside_the_content_and_table_rows(tmp_path):
+    page = tmp_path / "div-soup.html"
+    page.write_text(
+        "<html><head><title>Ferry times | Harbour Board</title></head><body>"
+        "<header><h1 class='logo'>Harbour Board</h1><nav><a href='/'>Home</a></nav></header>"
+        "<div class='page-title'><h1>Ferry times and fares</h1></div>"
+        "<div class='content'><p>Ferries leave the north pier every hour, weather allowing, "
+        "from early morning until late evening.</p>"
+        "<h2>Fares</h2><table><tr><th>Ticket</th><th>Price</th></tr>"
+        "<tr><td>Adult single</td><td>4.50</td></tr></table></div></body></html>"
+    )
+    article = load_article(page)
+    assert article.title == "Ferry times and fares"  # not the logo's h1, not <title>
+    fares = article.passages[1]
+    assert fares.section == "Fares"
+    assert fares.text == "Ticket — Price\n\nAdult single — 4.50"

@@ -135,6 +135,12 @@ class _Walker:
         if tag == "dl":
             self._definitions(el)
             return
+        if tag == "tr":  # one line a row, its cells apart
+            cells = [" ".join(self._sub_paragraphs([c])) for c in el if c.tag in ("td", "th")]
+            row = " — ".join(c for c in cells if c)
+            if row:
+                self.paragraphs.append(row)
+            return
         if el.text and tag:
             self.inline.append(el.text)
         for child in el:
@@ -288,16 +294,20 @@ def parse_article(text: str, slug: str, source: str = "<html>") -> Article:
     page_title = _clean(doc.findtext(".//title") or "")
     date = _meta(doc, "article:published_time") or _ld_value(objects, "datePublished")
     canonical = _canonical(doc)
-    keywords = _keywords(doc, objects)
+    # A manual's <meta name=keywords> often repeats its <title>: that is no keyword.
+    keywords = [k for k in _keywords(doc, objects) if k.casefold() != page_title.casefold()]
 
     # The h1 and the <time> often sit in an article header, which goes with the furniture:
     # note where each was, and take the first that was inside the main content.
-    h1s = [(_heading_text(h), set(h.iterancestors())) for h in doc.iter("h1")]
+    h1s = [(_heading_text(h), h, set(h.iterancestors())) for h in doc.iter("h1")]
     times = [(t.get("datetime"), set(t.iterancestors())) for t in doc.xpath("//time[@datetime]")]
     root = main_content(doc)
-    inside = [text for text, above in h1s if text and root in above]
+    # An <h1> in the main content; else one beside it that is not furniture (a page-title
+    # block above the text); a site's logo in its header went with the header.
+    inside = [text for text, _, above in h1s if text and root in above]
+    kept = [text for text, h, _ in h1s if text and doc in h.iterancestors()]
     headline = _ld_value(objects, "headline")
-    title = next(iter(inside), "") or og_title or headline or page_title
+    title = next(iter(inside + kept), "") or og_title or headline or page_title
     if not title:
         raise BadContent(f"{source}: no title: give the page an <h1>, a <title> or og:title")
     if not date:
