@@ -286,7 +286,8 @@ def parse_article(text: str, slug: str, source: str = "<html>") -> Article:
     try:
         # As UTF-8 bytes: lxml refuses a str that opens with an XML declaration (XHTML pages),
         # and the file was read as UTF-8 whatever its <meta charset> says.
-        doc = lxml_html.document_fromstring(text.encode("utf-8"), parser=_PARSER)
+        # normalize(): control characters (NUL…) are no text and lxml refuses them in a tree.
+        doc = lxml_html.document_fromstring(normalize(text).encode("utf-8"), parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise BadContent(f"{source}: not readable as HTML: {exc}") from exc
     objects = _json_ld(doc, source)
