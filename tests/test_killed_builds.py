@@ -1,6 +1,6 @@
 """Builds killed at any point (an OOM kill on big content) never break the served index.
 
-The random test takes about 25 s (KILLED_BUILDS=6 rounds, the default; each round is a killed
+The random test takes about 15 s (KILLED_BUILDS=6 rounds, the default; each round is a killed
 build, a fresh process serving the result and a full rebuild). KILLED_BUILDS=40 runs longer.
 """
 
