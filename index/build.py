@@ -17,7 +17,6 @@ import re
 import shutil
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import metadata
@@ -32,7 +31,7 @@ from .layout import CURRENT_FILE, MANIFEST_FILE
 from .schema import SCHEMA_VERSION, make_schema
 from .snippets import sentences
 from .synonyms import load_synonyms
-from .text import raw_words, stems, words
+from .text import raw_words, stems
 
 KEEP_VERSIONS = 2
 # Curated files that live beside the articles and change what the index answers.
@@ -84,10 +83,9 @@ def defined_terms(text: str) -> set[str]:
 
 
 def _passage_stats(section: str, body: str) -> dict:
-    counts = Counter(stems(body))
     return {
-        "tf": dict(counts),
-        "len": sum(counts.values()),
+        # Term counts are in the impact postings; the rerank needs the body's length.
+        "len": len(stems(body)),
         "sec": sorted(set(stems(section))),
         "def": sorted(defined_terms(body)),
         # The heading's opening word ("why", "how", "can"…): a question asked the same way.
@@ -95,27 +93,34 @@ def _passage_stats(section: str, body: str) -> dict:
     }
 
 
-def _documents(articles: Iterable[Article]) -> Iterable[dict]:
+def _documents(articles: Iterable[Article]) -> Iterable[tuple[dict, str]]:
+    """Yield (stored passage, its article's keywords) in passage-number order."""
+    docnum = 0
     for article in articles:
         keywords = ", ".join(article.keywords)
+        first = docnum
         for passage in article.passages:
-            yield {
+            doc = {
                 "id": passage.id,
                 "article": article.slug,
                 "title": article.title,
                 "section": passage.section,
-                "keywords": keywords,
                 "body": passage.text,
                 "spell": " ".join((passage.section, passage.text, article.title, keywords)),
                 "kind": passage.kind,
                 "position": passage.position,
                 "url": f"{article.url}#{passage.slug}",
-                "date": article.date,
                 "stats": _passage_stats(passage.section, passage.text),
+                "first": first,
             }
+            if docnum == first:
+                doc["topic"] = _topic(article)
+            docnum += 1
+            yield doc, keywords
 
 
-def _article_entry(article: Article) -> dict:
+def _topic(article: Article) -> dict:
+    """Return the terms naming the article's topic and how widely each is spread over it."""
     topic = sorted(set(stems(article.title)) | {s for k in article.keywords for s in stems(k)})
     headings = [set(stems(p.section)) for p in article.passages]
     passages = [h | set(stems(p.text)) for h, p in zip(headings, article.passages, strict=True)]
@@ -125,19 +130,10 @@ def _article_entry(article: Article) -> dict:
 
     # A topic word in every passage marks a query about the whole article; one in a single
     # heading (of many) still points at that section.
-    spread = {t: share(t, passages) for t in topic}
-    heading_spread = {t: share(t, headings) for t in topic}
     return {
-        "slug": article.slug,
-        "title": article.title,
-        "date": article.date,
-        "url": article.url,
-        "keywords": article.keywords,
-        "passages": len(article.passages),
-        "topic_terms": topic,
-        "topic_spread": spread,
-        "topic_heading_spread": heading_spread,
-        "title_words": words(article.title),
+        "terms": topic,
+        "spread": [share(t, passages) for t in topic],
+        "heading_spread": [share(t, headings) for t in topic],
     }
 
 
@@ -173,9 +169,9 @@ def write_index(
         done = 0
         ids: list[str] = []
         try:
-            for doc in _documents(articles):
+            for doc, keywords in _documents(articles):
                 writer.add_document(**doc)
-                impacts.add(doc["body"], doc["section"], doc["title"], doc["keywords"])
+                impacts.add(doc["body"], doc["section"], doc["title"], keywords)
                 ids.append(doc["id"])
                 done += 1
                 if progress and (done % 500 == 0 or done == total):
@@ -196,7 +192,6 @@ def write_index(
             "build_seconds": round(time.perf_counter() - started, 3),
             "article_count": len(articles),
             "passage_count": total,
-            "articles": [_article_entry(a) for a in articles],
             "libraries": _library_versions(),
             **(extra_manifest or {}),
         }

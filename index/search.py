@@ -239,7 +239,9 @@ def _candidates(index: SearchIndex, parsed: ParsedQuery, limit: int) -> tuple[in
     """
     concepts = [c.alternatives for c in parsed.concepts]
     total, found = retrieve(index.impacts, concepts, limit)
-    return total, [(score, index.stored_fields(doc)) for score, doc in found]
+    # The rerank reads the body counts of the query's terms and of its hints.
+    passages = index.passages([doc for _, doc in found], parsed.terms | parsed.hints)
+    return total, [(score, fields) for (score, _), fields in zip(found, passages, strict=True)]
 
 
 def rank(

@@ -17,6 +17,7 @@ import json
 import os
 import pickle
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ from .synonyms import EMPTY, SynonymMap, load_synonyms
 
 # Look-up results kept per version (spelling corrections, idfs).
 MEMO_LIMIT = 10_000
-# Passages whose stored fields stay decoded (a few KB each).
+# Passages whose stored fields stay decoded (a few KB each, with their article's topic terms).
 STORED_CACHE = 2_048
 # Whoosh searchers open at once per version: a searcher keeps file positions, so it serves one
 # caller at a time; callers beyond this wait for one to be handed back. Bounded whatever the
@@ -59,6 +60,31 @@ class ArticleInfo:
     # Share of the article's passages, and of its headings, that contain each topic term (0-1).
     topic_spread: dict[str, float]
     topic_heading_spread: dict[str, float]
+
+
+def _searcher_opener(ix: Any, path: Path) -> Callable[[], Searcher]:
+    """Return a function opening a searcher on ix (holding no reference to a SearchIndex)."""
+
+    def open_searcher() -> Searcher:
+        try:
+            return ix.searcher()
+        except Exception as exc:
+            raise IndexUnreadable(f"{path}: cannot open a searcher: {exc}") from exc
+
+    return open_searcher
+
+
+def _article_info(first: dict) -> ArticleInfo:
+    """Return the ArticleInfo stored with an article's first passage."""
+    topic = first["topic"]
+    terms = topic["terms"]
+    return ArticleInfo(
+        first["article"],
+        first["title"],
+        frozenset(terms),
+        dict(zip(terms, topic["spread"], strict=True)),
+        dict(zip(terms, topic["heading_spread"], strict=True)),
+    )
 
 
 class SearcherPool:
@@ -148,11 +174,12 @@ class SearchIndex:
             )
         self._check_files()
         try:
-            # readonly: Lambda's file system is read-only, and reading never needs a lock.
-            self._ix = FileStorage(str(path), readonly=True).open_index()
+            # readonly: Lambda's file system is read-only, and reading never needs a lock. No
+            # mmap: through one, Whoosh copies every file of the segment into memory for each
+            # searcher it opens (the whole index, per searcher); read from the file, it does not.
+            storage = FileStorage(str(path), supports_mmap=False, readonly=True)
+            self._ix = storage.open_index()
             self.doc_count = self._ix.doc_count()
-            with self._ix.searcher() as probe:
-                total_body = probe.reader().field_length("body")
         except Exception as exc:  # Whoosh raises many types for damaged files
             raise IndexUnreadable(f"{path}: cannot open index: {exc}") from exc
         if self.doc_count != self.manifest.get("passage_count"):
@@ -168,22 +195,14 @@ class SearchIndex:
             ) from exc
         except (OSError, ValueError, pickle.UnpicklingError, EOFError) as exc:
             raise IndexUnreadable(f"{path}: unreadable impact postings: {exc}") from exc
-        self.avg_body_length = total_body / max(self.doc_count, 1)
+        self.avg_body_length = self.impacts.avg_body_length
         self.version: str = self.manifest["index_version"]
-        self.articles = {
-            a["slug"]: ArticleInfo(
-                a["slug"],
-                a["title"],
-                frozenset(a["topic_terms"]),
-                a.get("topic_spread", {}),
-                a.get("topic_heading_spread", {}),
-            )
-            for a in self.manifest.get("articles", [])
-        }
         self.synonyms: SynonymMap = (
             load_synonyms(path / "synonyms.txt") if (path / "synonyms.txt").is_file() else EMPTY
         )
-        self._pool = SearcherPool(self._open_searcher, POOL_SIZE)
+        self._pool = SearcherPool(_searcher_opener(self._ix, path), POOL_SIZE)
+        # Searchers hold open files: close them when this version is no longer referenced.
+        weakref.finalize(self, self._pool.close)
         # Results of pure, costly look-ups (spelling corrections, idfs) for this index version.
         self.memo: Lru[Any] = Lru(MEMO_LIMIT)
         self._stored: Lru[dict] = Lru(STORED_CACHE)
@@ -193,12 +212,6 @@ class SearchIndex:
         self._derived_lock = threading.Lock()
         # None: files not checksummed yet; "": all match; else what is wrong (see verify()).
         self._verified: str | None = None
-
-    def _open_searcher(self) -> Searcher:
-        try:
-            return self._ix.searcher()
-        except Exception as exc:
-            raise IndexUnreadable(f"{self.path}: cannot open a searcher: {exc}") from exc
 
     @contextmanager
     def _reading(self, what: str) -> Iterator[Searcher]:
@@ -280,37 +293,48 @@ class SearchIndex:
 
     def body_df(self, term: str) -> int:
         """Return how many passages hold term in their body."""
-        with self._reading("a term look-up") as searcher:
-            return searcher.doc_frequency("body", term)
+        return self.impacts.body_df(term)
 
     def idf(self, term: str) -> float:
         """Return BM25's idf of term in passage bodies (an unseen term gets the highest idf)."""
-        key = ("idf", term)
-        found = self.memo.get(key)
-        if found is None:
-            # A term look-up costs ~10 µs; a query asks for the same idfs several times.
-            found = bm25.idf(self.doc_count, self.body_df(term))
-            self.remember(key, found)
-        return found
+        return bm25.idf(self.doc_count, self.impacts.body_df(term))
 
     def body_terms(self, prefix: str, scan: int) -> list[tuple[int, str]]:
         """Return (body df, term) of the first scan body terms starting with prefix."""
-        with self._reading("a prefix look-up") as searcher:
-            reader = searcher.reader()
-            terms = [t.decode("utf-8") for t in islice(reader.expand_prefix("body", prefix), scan)]
-            return [(reader.doc_frequency("body", t), t) for t in terms]
+        return list(islice(self.impacts.body_terms(prefix), scan))
 
     # --- stored fields ----------------------------------------------------------------------
 
     def stored_fields(self, docnum: int) -> dict:
         """Return a passage's stored fields (read-only), keeping the most recently used."""
-        found = self._stored.get(docnum)
-        if found is None:
-            # Unpickling a passage's fields (text and term counts) is most of a small query's cost.
-            with self._reading("reading a passage") as searcher:
-                found = searcher.stored_fields(docnum)
-            self._stored.put(docnum, found)
+        return self._stored_many([docnum])[0]
+
+    def _stored_many(self, docnums: list[int]) -> list[dict]:
+        found = [self._stored.get(doc) for doc in docnums]
+        missing = [i for i, fields in enumerate(found) if fields is None]
+        if missing:
+            # Unpickling a passage's fields is most of a small query's cost: one searcher for
+            # all of a query's misses, and the article's topic decoded once, with its passage.
+            with self._reading("reading passages") as searcher:
+                for i in missing:
+                    fields = searcher.stored_fields(docnums[i])
+                    if "topic" in fields:
+                        fields["topic"] = _article_info(fields)
+                    self._stored.put(docnums[i], fields)
+                    found[i] = fields
         return found
+
+    def passages(self, docnums: list[int], terms: Iterable[str]) -> list[dict]:
+        """Return the stored fields of passages for the rerank, with their body's term counts.
+
+        Each passage's `stats["tf"]` maps the given terms it holds in its body to their count
+        (the impact postings hold every count; a passage's whole table is never needed).
+        """
+        counts = self.impacts.body_counts(set(terms), docnums)
+        return [
+            {**fields, "stats": {**fields["stats"], "tf": counts[doc]}}
+            for doc, fields in zip(docnums, self._stored_many(docnums), strict=True)
+        ]
 
     def all_stored_fields(self) -> Iterator[dict]:
         """Yield every passage's stored fields in passage-number order."""
@@ -319,7 +343,22 @@ class SearchIndex:
 
     def article(self, fields: dict) -> ArticleInfo | None:
         """Return the article of a passage (by its stored fields), or None when unknown."""
-        return self.articles.get(fields["article"])
+        first = fields if "topic" in fields else self.stored_fields(fields["first"])
+        topic = first["topic"]
+        return topic if isinstance(topic, ArticleInfo) else _article_info(first)
+
+    @property
+    def articles(self) -> dict[str, ArticleInfo]:
+        """Return every article by slug (reads every passage once: for checks, not queries)."""
+        firsts = lambda: (f for f in self.all_stored_fields() if "topic" in f)  # noqa: E731
+        return self.derived("articles", lambda: {f["article"]: _article_info(f) for f in firsts()})
+
+    def passages_per_article(self) -> dict[str, int]:
+        """Return how many passages each article has in the index."""
+        counts: dict[str, int] = {}
+        for fields in self.all_stored_fields():
+            counts[fields["article"]] = counts.get(fields["article"], 0) + 1
+        return counts
 
     # --- the vocabulary (the `spell` field: surface words of every searched field) ---------
 
@@ -344,9 +383,13 @@ class SearchIndex:
 
     def docs_with_all(self, words: list[str], terms: list[str], limit: int) -> list[int]:
         """Return the first limit passages holding every vocabulary word and every body term."""
-        clauses = [wq.Term(SPELL_FIELD, w) for w in words] + [wq.Term("body", t) for t in terms]
+        bodies = [self.impacts.docs_with_body_term(t) for t in terms]
+        if not words:
+            return sorted(set.intersection(*bodies))[:limit] if bodies else []
+        query = wq.And([wq.Term(SPELL_FIELD, w) for w in words])
         with self._reading("a word look-up") as searcher:
-            return list(islice(searcher.docs_for_query(wq.And(clauses)), limit))
+            found = searcher.docs_for_query(query)
+            return list(islice((d for d in found if all(d in b for b in bodies)), limit))
 
     def co_occurrence(self, word: str, sample: list[int], members: set[int]) -> int:
         """Return how many sample passages (sorted; members is the same as a set) hold word."""
