@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from whoosh.fields import STORED, TEXT, Schema
+from whoosh.fields import ID, STORED, TEXT, Schema
 
 from .text import make_word_analyzer
 
@@ -19,7 +19,8 @@ def make_schema() -> Schema:
     """Return the schema of a passage document."""
     return Schema(
         id=STORED,
-        article=STORED,
+        # Indexed (one term per article, no positions): an article's passages are found by slug.
+        article=ID(stored=True),
         title=STORED,
         section=STORED,
         body=STORED,
@@ -33,7 +34,8 @@ def make_schema() -> Schema:
         # rerank (term counts are in the impact postings).
         stats=STORED,
         # The passage number of its article's first passage, which alone stores the article's
-        # topic (ArticleInfo, store.py): per-article data is read only for candidates.
+        # topic (ArticleInfo, store.py) and date: per-article data is read only when needed.
         first=STORED,
         topic=STORED,
+        date=STORED,
     )

@@ -18,7 +18,7 @@ import os
 import pickle
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
@@ -60,6 +60,32 @@ class ArticleInfo:
     # Share of the article's passages, and of its headings, that contain each topic term (0-1).
     topic_spread: dict[str, float]
     topic_heading_spread: dict[str, float]
+
+
+class ArticleTable(Mapping[str, ArticleInfo]):
+    """The articles of one index version by slug; nothing is loaded until asked for."""
+
+    def __init__(self, index: SearchIndex):
+        self._index = index
+
+    def __getitem__(self, slug: str) -> ArticleInfo:
+        docnum = self._index._first_passage(slug) if isinstance(slug, str) else None
+        if docnum is None:
+            raise KeyError(slug)
+        found = self._index.article(self._index.stored_fields(docnum))
+        if found is None:
+            raise KeyError(slug)
+        return found
+
+    def _slugs(self) -> list[str]:
+        # Listing every article reads every passage: for checks and tests, never for a query.
+        return self._index.derived("article slugs", lambda: list(self._index.passages_per_article()))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._slugs())
+
+    def __len__(self) -> int:
+        return len(self._slugs())
 
 
 def _searcher_opener(ix: Any, path: Path) -> Callable[[], Searcher]:
@@ -341,6 +367,12 @@ class SearchIndex:
         with self._reading("reading passages") as searcher:
             yield from searcher.reader().all_stored_fields()
 
+    def article_passages(self, slug: str) -> list[dict]:
+        """Return the stored fields of one article's passages, in their order in the article."""
+        with self._reading("reading an article") as searcher:
+            found = [dict(doc) for doc in searcher.documents(article=slug)]
+        return sorted(found, key=lambda doc: doc["position"])
+
     def article(self, fields: dict) -> ArticleInfo | None:
         """Return the article of a passage (by its stored fields), or None when unknown."""
         first = fields if "topic" in fields else self.stored_fields(fields["first"])
@@ -348,10 +380,15 @@ class SearchIndex:
         return topic if isinstance(topic, ArticleInfo) else _article_info(first)
 
     @property
-    def articles(self) -> dict[str, ArticleInfo]:
-        """Return every article by slug (reads every passage once: for checks, not queries)."""
-        firsts = lambda: (f for f in self.all_stored_fields() if "topic" in f)  # noqa: E731
-        return self.derived("articles", lambda: {f["article"]: _article_info(f) for f in firsts()})
+    def articles(self) -> ArticleTable:
+        """Return the articles by slug: looked up one at a time, or listed by reading them all."""
+        return ArticleTable(self)
+
+    def _first_passage(self, slug: str) -> int | None:
+        """Return the number of the article's first passage, or None when there is none."""
+        with self._reading("finding an article") as searcher:
+            # The lowest-numbered passage of the slug: the build adds an article's in order.
+            return min(searcher.document_numbers(article=slug), default=None)
 
     def passages_per_article(self) -> dict[str, int]:
         """Return how many passages each article has in the index."""
