@@ -79,7 +79,8 @@ class ArticleTable(Mapping[str, ArticleInfo]):
 
     def _slugs(self) -> list[str]:
         # Listing every article reads every passage: for checks and tests, never for a query.
-        return self._index.derived("article slugs", lambda: list(self._index.passages_per_article()))
+        index = self._index
+        return index.derived("article slugs", lambda: list(index.passages_per_article()))
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._slugs())
