@@ -119,7 +119,7 @@ def _documents(articles: Iterable[Article]) -> Iterable[tuple[dict, str]]:
             yield doc, keywords
 
 
-def _topic(article: Article) -> dict:
+def _topic(article: Article) -> tuple[frozenset[str], dict, dict]:
     """Return the terms naming the article's topic and how widely each is spread over it."""
     topic = sorted(set(stems(article.title)) | {s for k in article.keywords for s in stems(k)})
     headings = [set(stems(p.section)) for p in article.passages]
@@ -130,11 +130,9 @@ def _topic(article: Article) -> dict:
 
     # A topic word in every passage marks a query about the whole article; one in a single
     # heading (of many) still points at that section.
-    return {
-        "terms": topic,
-        "spread": [share(t, passages) for t in topic],
-        "heading_spread": [share(t, headings) for t in topic],
-    }
+    spread = {t: share(t, passages) for t in topic}
+    heading_spread = {t: share(t, headings) for t in topic}
+    return (frozenset(topic), spread, heading_spread)
 
 
 def _library_versions() -> dict[str, str]:

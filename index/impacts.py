@@ -42,6 +42,9 @@ BOOSTS = tuple(FIELD_BOOSTS[f] for f in FIELDS)
 # (about 9 MB); rarer words decode in microseconds and are not kept.
 CACHE_POSTINGS = 100_000
 CACHE_MIN_DF = 2_000
+# Body counts for the rerank: a term's postings are decoded whole when it has at most this many
+# per passage asked about, and searched by bisection when it has more.
+BISECT_FROM = 64
 # Per posting in impacts.bin: a uint32 passage number and a float32 weight.
 _POSTING_BYTES = array("I").itemsize + array("f").itemsize
 
@@ -217,15 +220,20 @@ class ImpactPostings:
                 continue
             start, count = self._starts[at], self._counts[at]
             offset = start * _POSTING_BYTES
-            # Binary search in place: the rerank asks about a few dozen passages, and decoding
-            # a common word's whole posting list would cost more than all of them.
             numbers = self._view[offset : offset + count * 4].cast("I")
-            for doc in docs:
-                i = bisect_left(numbers, doc)
-                if i < count and numbers[i] == doc:
-                    tf = self._tf[start + i]
-                    if tf:
-                        out[doc][term] = tf
+            if count <= BISECT_FROM * len(docs):
+                # Few postings per passage asked about: decoding them all is cheapest.
+                found = dict(zip(numbers, self._tf[start : start + count], strict=True))
+                for doc in docs:
+                    if doc in found and found[doc]:
+                        out[doc][term] = found[doc]
+            else:
+                # A common word and a few dozen passages: binary search in place, rather than
+                # decoding tens of thousands of postings.
+                for doc in docs:
+                    i = bisect_left(numbers, doc)
+                    if i < count and numbers[i] == doc and self._tf[start + i]:
+                        out[doc][term] = self._tf[start + i]
             numbers.release()
         return out
 

@@ -20,10 +20,9 @@ import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
@@ -50,8 +49,7 @@ POOL_SIZE = 8
 SPELL_FIELD = "spell"
 
 
-@dataclass(frozen=True)
-class ArticleInfo:
+class ArticleInfo(NamedTuple):
     """Article-level data the ranker needs: title and the terms that name its topic."""
 
     slug: str
@@ -103,15 +101,8 @@ def _searcher_opener(ix: Any, path: Path) -> Callable[[], Searcher]:
 
 def _article_info(first: dict) -> ArticleInfo:
     """Return the ArticleInfo stored with an article's first passage."""
-    topic = first["topic"]
-    terms = topic["terms"]
-    return ArticleInfo(
-        first["article"],
-        first["title"],
-        frozenset(terms),
-        dict(zip(terms, topic["spread"], strict=True)),
-        dict(zip(terms, topic["heading_spread"], strict=True)),
-    )
+    # Stored as (terms, spread, heading spread): a tuple of a frozenset and two dicts.
+    return ArticleInfo(first["article"], first["title"], *first["topic"])
 
 
 class SearcherPool:
