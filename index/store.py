@@ -359,11 +359,23 @@ class SearchIndex:
         with self._reading("reading passages") as searcher:
             yield from searcher.reader().all_stored_fields()
 
+    def _article_docnums(self, slug: str) -> list[int]:
+        """Return the passage numbers of an article, in their order in the article."""
+        with self._reading("finding an article") as searcher:
+            # The build adds an article's passages in order, so numbers follow positions.
+            return sorted(searcher.document_numbers(article=slug))
+
     def article_passages(self, slug: str) -> list[dict]:
         """Return the stored fields of one article's passages, in their order in the article."""
-        with self._reading("reading an article") as searcher:
-            found = [dict(doc) for doc in searcher.documents(article=slug)]
-        return sorted(found, key=lambda doc: doc["position"])
+        return self._stored_many(self._article_docnums(slug))
+
+    def passage(self, passage_id: str, terms: Iterable[str]) -> dict | None:
+        """Return one passage by id as passages() does (with body counts of terms), or None."""
+        docnums = self._article_docnums(passage_id.partition("/")[0])
+        for doc, fields in zip(docnums, self._stored_many(docnums), strict=True):
+            if fields["id"] == passage_id:
+                return self.passages([doc], terms)[0]
+        return None
 
     def article(self, fields: dict) -> ArticleInfo | None:
         """Return the article of a passage (by its stored fields), or None when unknown."""
@@ -378,9 +390,8 @@ class SearchIndex:
 
     def _first_passage(self, slug: str) -> int | None:
         """Return the number of the article's first passage, or None when there is none."""
-        with self._reading("finding an article") as searcher:
-            # The lowest-numbered passage of the slug: the build adds an article's in order.
-            return min(searcher.document_numbers(article=slug), default=None)
+        docnums = self._article_docnums(slug)
+        return docnums[0] if docnums else None
 
     def passages_per_article(self) -> dict[str, int]:
         """Return how many passages each article has in the index."""
