@@ -166,31 +166,40 @@ def _score(
         total_weight += idf
         body_credit = heading_credit = topic_spread = 0.0
         found = in_topic = in_definition = False
-        for alt in concept.alternatives:
+        # One term (nearly every alternative): plain membership tests, no call per test; this
+        # loop runs for every alternative of every candidate.
+        for alt, one in concept.shaped:
             alt_spread = 0.0
-            alt_in_topic = _phrase_in(alt, topic)
+            alt_in_topic = one in topic if one is not None else _phrase_in(alt, topic)
             if alt_in_topic:
                 in_topic = True
-                alt_spread = max(spread.get(t, 1.0) for t in alt)
-                topic_spread = max(topic_spread, alt_spread)
+                if one is not None:
+                    alt_spread = spread[one] if one in spread else 1.0
+                else:
+                    alt_spread = max(spread.get(t, 1.0) for t in alt)
+                if alt_spread > topic_spread:
+                    topic_spread = alt_spread
             damp = ranking.topic and alt_in_topic
-            if _phrase_in(alt, tf):
-                f = min(tf[t] for t in alt)
-                weight = bm25.saturate(f, norm)
-                body_credit = max(body_credit, weight * (TOPIC_DAMPING if damp else 1.0))
+            if one in tf if one is not None else _phrase_in(alt, tf):
+                f = tf[one] if one is not None else min(tf[t] for t in alt)
+                weight = bm25.saturate(f, norm) * (TOPIC_DAMPING if damp else 1.0)
+                if weight > body_credit:
+                    body_credit = weight
                 matched.update(alt)
                 found = True
-            if _phrase_in(alt, heading):
+            if one in heading if one is not None else _phrase_in(alt, heading):
                 credit = heading_weight
                 if damp:
                     # A heading that repeats the article's topic says little about its section,
                     # and an FAQ question is matched by what it asks, not by the subject.
                     headings_with = max(heading_spread.get(t, 1.0) for t in alt)
                     credit = HEADING_WEIGHT * (1.0 - max(headings_with, alt_spread))
-                heading_credit = max(heading_credit, credit)
+                if credit > heading_credit:
+                    heading_credit = credit
                 matched.update(alt)
                 found = True
-            in_definition = in_definition or _phrase_in(alt, defined)
+            if not in_definition:
+                in_definition = one in defined if one is not None else _phrase_in(alt, defined)
         score += idf * (body_credit + heading_credit + (ARTICLE_WEIGHT if in_topic else 0.0))
         if in_topic:
             topic_weight += idf * topic_spread
