@@ -217,3 +217,32 @@ def test_title_block_beside_the_content_and_table_rows(tmp_path):
     fares = article.passages[1]
     assert fares.section == "Fares"
     assert fares.text == "Ticket — Price\n\nAdult single — 4.50"
+
+
+def test_answers_hidden_in_an_accordion_are_kept(tmp_path):
+    page = tmp_path / "accordion.html"
+    page.write_text(
+        "<html><body><main><h1>Thermostat help</h1>"
+        "<p>Answers to what owners ask most about the wall thermostat.</p>"
+        "<div class='accordion'><h2>How do I reset the thermostat?</h2>"
+        "<div class='panel' style='display: none' hidden aria-hidden='true'>"
+        "<p>Hold the mode button for ten seconds until the screen flashes.</p></div></div>"
+        "</main></body></html>"
+    )
+    article = load_article(page)
+    reset = article.passages[1]
+    assert (reset.section, reset.kind) == ("How do I reset the thermostat?", "faq")
+    assert reset.text == "Hold the mode button for ten seconds until the screen flashes."
+
+
+def test_a_page_wrapped_in_one_form_keeps_its_content(tmp_path):
+    page = tmp_path / "webforms.html"
+    page.write_text(
+        "<html><body><form id='aspnetForm' method='post'><input type='hidden' value='xyz'>"
+        "<h1>Parking permits</h1><p>Residents may hold two permits for each household, "
+        "renewed every April.</p><h2>Can visitors park?</h2><p>Yes, with a day voucher.</p>"
+        "<button>Search the site</button></form></body></html>"
+    )
+    article = load_article(page)
+    assert [p.section for p in article.passages] == ["Parking permits", "Can visitors park?"]
+    assert "Search the site" not in " ".join(p.text for p in article.passages)
