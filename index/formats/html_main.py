@@ -72,7 +72,6 @@ _FURNITURE_WORDS = frozenset(
         "breadcrumb",
         "breadcrumbs",
         "topbar",
-        "bottom",
         "ad",
         "ads",
         "toplang",
