@@ -246,3 +246,18 @@ def test_a_page_wrapped_in_one_form_keeps_its_content(tmp_path):
     article = load_article(page)
     assert [p.section for p in article.passages] == ["Parking permits", "Can visitors park?"]
     assert "Search the site" not in " ".join(p.text for p in article.passages)
+
+
+def test_definition_lists_grouped_in_divs_and_nested_ones(tmp_path):
+    page = tmp_path / "glossary.html"
+    page.write_text(
+        "<html><body><main><h1>Kiln glossary</h1><dl>"
+        "<div><dt>What is bisque firing?</dt><dd>The first, lower firing of raw clay.</dd></div>"
+        "<dt>Cone</dt><dd>A heat gauge.<dl><dt>Cone 6</dt><dd>About 1220 degrees.</dd></dl></dd>"
+        "</dl></main></body></html>"
+    )
+    article = load_article(page)
+    assert [(p.section, p.kind, p.text) for p in article.passages] == [
+        ("Kiln glossary", "intro", "Cone: A heat gauge.\n\nCone 6: About 1220 degrees."),
+        ("What is bisque firing?", "faq", "The first, lower firing of raw clay."),
+    ]

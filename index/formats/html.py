@@ -172,7 +172,10 @@ class _Walker:
 
     def _definitions(self, el) -> None:
         term = ""
-        for child in el.iter("dt", "dd"):
+        # The list's own terms, also inside the <div> groups HTML allows; a list nested in a
+        # definition is part of that definition.
+        items = [g for c in el for g in ([c] if c.tag != "div" else c) if g.tag in ("dt", "dd")]
+        for child in items:
             if child.tag == "dt":
                 term = _heading_text(child)
                 continue
