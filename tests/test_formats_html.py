@@ -261,3 +261,29 @@ def test_definition_lists_grouped_in_divs_and_nested_ones(tmp_path):
         ("Kiln glossary", "intro", "Cone: A heat gauge.\n\nCone 6: About 1220 degrees."),
         ("What is bisque firing?", "faq", "The first, lower firing of raw clay."),
     ]
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        (
+            "<title>Ferry times | Harbour Board</title>"
+            "<meta property='og:site_name' content='Harbour Board'>",
+            "Ferry times",
+        ),
+        (
+            "<title>Harbour Board – Ferry times</title>"
+            '<script type="application/ld+json">{"@type": "WebSite", "name": "Harbour Board"}'
+            "</script>",
+            "Ferry times",
+        ),
+        ("<title>Ferry times | Timetables</title>", "Ferry times | Timetables"),  # no site named
+    ],
+)
+def test_a_title_from_title_loses_the_site_name(tmp_path, head, title):
+    page = tmp_path / "ferries.html"
+    page.write_text(
+        f"<html><head>{head}</head><body><p>Ferries leave the north pier every hour, "
+        "from early morning until late evening.</p></body></html>"
+    )
+    assert load_article(page).title == title
