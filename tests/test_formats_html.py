@@ -287,3 +287,12 @@ def test_a_title_from_title_loses_the_site_name(tmp_path, head, title):
         "from early morning until late evening.</p></body></html>"
     )
     assert load_article(page).title == title
+
+
+def test_the_extractor_benchmark_reports_every_fixture_kept_whole(capsys):
+    from scripts.bench_html_extract import main
+
+    assert main(["--only", "ours (lxml)"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 6  # five pages and the total
+    assert lines[-1].split()[-6:] == ["article", "20/20", "headings", "14/14", "leaked", "0"]
