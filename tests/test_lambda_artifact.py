@@ -39,7 +39,7 @@ pytestmark = pytest.mark.slow
 QUERY = "reason for restless leg syndrome"
 SEED_TITLE = "Understanding the Reason for Restless Leg Syndrome"
 LAMBDA_PROVIDED_TOPS = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3")
-PACKAGING_ONLY_TOPS = ("troposphere", "pip", "setuptools", "yaml", "requests", "tqdm", "slugify")
+PACKAGING_ONLY_TOPS = ("troposphere", "pip", "setuptools", "yaml", "requests", "tqdm")
 REPO_ONLY_TOPS = ("tests", "scripts", "content", "ops", "build", ".venv", ".ci")
 LAYER_TOPS = ("cryptography", "cffi", "pycparser", "_cffi_backend.cpython-311-x86_64-linux-gnu.so")
 
