@@ -32,6 +32,7 @@ import boto3
 import pytest
 
 from ops.layer import sha256_of
+from ops.venvs import ensure_deploy_venv, ensure_lambda_runtime
 
 from .aws_emulator import Emulator, NetGuard, loopback_only
 from .conftest import ROOT, make_content
@@ -55,6 +56,10 @@ def aws(tmp_path):
     """The emulator, the guard, the environment every command gets, and boto3 clients."""
     work = tmp_path
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the emulator's access log
+    # The packaging venv and the stand-in for Lambda's boto3 come from the package index: set
+    # them up (or find them cached in build/) before the network goes.
+    ensure_deploy_venv()
+    ensure_lambda_runtime()
     with loopback_only() as isolated:
         guard = NetGuard(work / "net-guard.log")
         emulator = Emulator().start()
