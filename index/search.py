@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from whoosh.searching import Searcher
 
 from .errors import IndexUnreadable
-from .query import Concept, ParsedQuery, parse_query, whoosh_query
+from .query import Concept, ParsedQuery, QueryText, parse_query, whoosh_query
 from .retrieve import retrieve
 from .snippets import best_sentences, highlight
 from .store import SearchIndex
@@ -305,14 +305,14 @@ def rank(
     return SearchResults(parsed.text, parsed.corrected, total, hits, index.version, took)
 
 
-def parse(index: SearchIndex, text: str, ranking: Ranking = DEFAULT_RANKING) -> ParsedQuery:
+def parse(index: SearchIndex, text: QueryText, ranking: Ranking = DEFAULT_RANKING) -> ParsedQuery:
     """Parse what the user typed with the ranking's synonym and typo switches."""
     return parse_query(index, text, correct=ranking.typos, synonyms=ranking.synonyms)
 
 
 def search(
     index: SearchIndex,
-    text: str,
+    text: QueryText,
     limit: int = 10,
     offset: int = 0,
     ranking: Ranking = DEFAULT_RANKING,
@@ -347,7 +347,7 @@ class Answered:
 
 def search_and_answer(
     index: SearchIndex,
-    text: str,
+    text: QueryText,
     limit: int = 1,
     offset: int = 0,
     ranking: Ranking = DEFAULT_RANKING,

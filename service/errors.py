@@ -7,7 +7,15 @@ import logging
 from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
-from index.errors import BadQuery, IndexMissing, IndexUnreadable, SearchError
+from index.errors import (
+    BadQuery,
+    EmptyQuery,
+    IndexMissing,
+    IndexUnreadable,
+    NoWords,
+    QueryTooLong,
+    SearchError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +36,9 @@ _MESSAGES = {
 # The search core's exceptions, mapped to a status and a stable code in one place.
 _CORE_ERRORS: dict[type[SearchError], tuple[int, str]] = {
     BadQuery: (400, "bad_query"),
+    EmptyQuery: (400, "empty_query"),
+    QueryTooLong: (400, "query_too_long"),
+    NoWords: (400, "no_words"),
     IndexMissing: (503, "index_missing"),
     IndexUnreadable: (503, "index_unreadable"),
 }

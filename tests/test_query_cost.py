@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from index.query import MAX_QUERY_CHARS
 from index.search import search
 from index.store import IndexProvider
-from service.search_api import MAX_OFFSET
+from service.schemas import MAX_OFFSET
 
 from .costly import build_synthetic_index, costly_queries, count_calls, normal_queries
 
