@@ -101,6 +101,7 @@ def test_the_search_box_takes_the_declared_query_length(index_dir):
     box = BeautifulSoup(page.data, "html.parser").find("input", attrs={"name": "q"})
     limit = PageArgs().fields["q"].max_chars
     assert int(box["maxlength"]) == limit
-    assert f"At most {limit} characters" in SPEC["paths"]["/search"]["get"]["parameters"][0][
-        "description"
-    ]
+    assert (
+        f"At most {limit} characters"
+        in SPEC["paths"]["/search"]["get"]["parameters"][0]["description"]
+    )
