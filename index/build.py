@@ -25,13 +25,13 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from .content import Article, load_articles
+from .content import Article, article_files, load_articles, read_content_file, read_content_text
 from .errors import BadContent, BuildError
 from .impacts import ImpactWriter
 from .layout import CURRENT_FILE, MANIFEST_FILE
 from .schema import SCHEMA_VERSION, make_schema
 from .snippets import sentences
-from .synonyms import load_synonyms
+from .synonyms import EMPTY, parse_synonyms
 from .text import raw_words, stems, words
 
 KEEP_VERSIONS = 2
@@ -51,9 +51,8 @@ class BuildResult:
 
 def content_files(content_dir: Path) -> list[Path]:
     """Return every file whose bytes define the index: articles and curated files, sorted."""
-    article_dir = content_dir / "articles" if (content_dir / "articles").is_dir() else content_dir
-    files = sorted(article_dir.glob("*.txt"))
-    files += [content_dir / name for name in CURATED_FILES if (content_dir / name).is_file()]
+    files = article_files(content_dir)
+    files += [content_dir / name for name in CURATED_FILES if (content_dir / name).exists()]
     return sorted(set(files))
 
 
@@ -62,7 +61,7 @@ def content_version(content_dir: Path) -> tuple[str, dict[str, str]]:
     digest = hashlib.sha256(f"schema={SCHEMA_VERSION}\n".encode())
     hashes: dict[str, str] = {}
     for path in content_files(content_dir):
-        data = path.read_bytes()
+        data = read_content_file(path, content_dir)
         rel = path.relative_to(content_dir).as_posix()
         hashes[rel] = hashlib.sha256(data).hexdigest()
         digest.update(f"{rel}\n{hashes[rel]}\n".encode())
@@ -264,12 +263,17 @@ def build_index(
     """Parse every article under content_dir and build the index into output_dir atomically."""
     if not content_dir.is_dir():
         raise BuildError(f"{content_dir}: content folder not found")
+    synonyms_path = content_dir / "synonyms.txt"
     try:
         articles = load_articles(content_dir)
-        synonyms = load_synonyms(content_dir / "synonyms.txt")
+        synonyms = (
+            parse_synonyms(read_content_text(synonyms_path, content_dir), str(synonyms_path))
+            if synonyms_path.exists()
+            else EMPTY
+        )
+        version, hashes = content_version(content_dir)
     except BadContent as exc:
         raise BuildError(str(exc)) from exc
-    version, hashes = content_version(content_dir)
     extra = {"content_files": hashes, "synonym_rules": len(synonyms)}
     curated = [content_dir / n for n in CURATED_FILES if (content_dir / n).is_file()]
     return write_index(articles, output_dir, version, extra, progress, curated)

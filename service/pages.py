@@ -7,10 +7,12 @@ has already escaped and marked up with <mark>.
 
 from __future__ import annotations
 
+import re
 import time
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, redirect, render_template, request
 
+from index.articles import read_article
 from index.errors import BadQuery, IndexMissing, IndexUnreadable
 from index.search import search_and_answer
 
@@ -25,6 +27,8 @@ bp = Blueprint("pages", __name__)
 declare_args(bp, "search_page", PageArgs)
 # The box's maxlength: the declared limit of q, as typed.
 QUERY_MAX_CHARS = PageArgs().fields["q"].max_chars
+# What index.text.slugify() makes; anything else names no article.
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # No inline script or style anywhere: the page's own files only, and calls to its own API.
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -68,8 +72,26 @@ def search_page() -> tuple[str, int]:
     return render_template("search.html", **context), 200
 
 
+@bp.get("/articles/<slug>")
+def article_page(slug: str) -> Response | tuple[str, int]:
+    """Send the reader to the site's article, or, with no SITE_URL, show it from the index."""
+    if not _SLUG.fullmatch(slug):
+        return render_template("article.html", slug=slug), 404
+    if current_app.config.get("SITE_URL"):
+        return redirect(site_link(f"/articles/{slug}"), 302)
+    try:
+        found = read_article(current_index(), slug)
+    except (IndexMissing, IndexUnreadable):
+        current_app.logger.exception("article page: index unavailable")
+        message = "This page is not available right now. Please try again in a minute."
+        return render_template("article.html", slug=slug, error=message), 503
+    if found is None:
+        return render_template("article.html", slug=slug), 404
+    return render_template("article.html", article=found, slug=slug), 200
+
+
 def page_headers(response: Response) -> Response:
-    """Give the page (and only the page) its own security headers."""
+    """Give the pages (and only them) their own security headers."""
     if request.blueprint != bp.name:
         return response
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY

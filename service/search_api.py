@@ -109,7 +109,7 @@ def health_route() -> Response:
     served = provider()
     try:
         index = current_index()
-        index.searcher()
+        index.probe()
         index.verify()  # checksums, once per opened version: a damaged file opening missed
         if served.problem is not None:
             raise served.problem
