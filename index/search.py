@@ -11,9 +11,10 @@ query's concepts, weighted by rarity, to answer it.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import bm25
+from .curation import curation_of, normalise
 from .query import Concept, ParsedQuery, QueryText, parse_query
 from .retrieve import retrieve
 from .snippets import best_sentences, highlight
@@ -62,6 +63,8 @@ RECAP_HEADINGS = frozenset(
 # Below this confidence there is no answer: less than about half of what was asked is covered.
 ANSWER_THRESHOLD = 0.55
 ANSWER_MAX_WORDS = 60
+# How far past the first result an answer is looked for when curated blocks skip passages.
+MAX_BLOCKED_LOOKAHEAD = 10
 
 
 _WH_OPENERS = frozenset(("why", "how", "what", "who", "when", "where", "which", "can"))
@@ -153,7 +156,9 @@ def _score(
     heading_spread = article.topic_heading_spread if article else {}
     norm = bm25.length_norm(length, max(index.avg_body_length, 1.0))
     heading_weight = HEADING_WEIGHT
-    if ranking.questions and fields["kind"] == "faq" and parsed.question:
+    # A curated alternate question ("ask") is matched as an FAQ question is.
+    faq = fields["kind"] == "faq" or stats.get("ask", False)
+    if ranking.questions and faq and parsed.question:
         heading_weight *= FAQ_WEIGHT
     score = covered = total_weight = defined_weight = topic_weight = 0.0
     matched: set[str] = set()
@@ -163,11 +168,12 @@ def _score(
         found = in_topic = in_definition = False
         for alt in concept.alternatives:
             alt_spread = 0.0
-            if _phrase_in(alt, topic):
+            alt_in_topic = _phrase_in(alt, topic)
+            if alt_in_topic:
                 in_topic = True
                 alt_spread = max(spread.get(t, 1.0) for t in alt)
                 topic_spread = max(topic_spread, alt_spread)
-            damp = ranking.topic and _phrase_in(alt, topic)
+            damp = ranking.topic and alt_in_topic
             if _phrase_in(alt, tf):
                 f = min(tf[t] for t in alt)
                 weight = bm25.saturate(f, norm)
@@ -251,9 +257,12 @@ def rank(
 ) -> SearchResults:
     """Return the requested page of passages for an already parsed query."""
     started = time.perf_counter()
-    if not parsed.concepts:
+    pinned = curation_of(index).pins.get(normalise(parsed.text))
+    if not parsed.concepts and not pinned:
         return SearchResults(parsed.text, parsed.corrected, 0, [], index.version, 0.0)
-    total, candidates = _candidates(index, parsed, max(CANDIDATES, offset + limit))
+    total, candidates = 0, []
+    if parsed.concepts:
+        total, candidates = _candidates(index, parsed, max(CANDIDATES, offset + limit))
     idfs = _concept_idfs(index, parsed.concepts)
     scored: list[tuple[_Scored, dict]] = []
     best = max((c[0] for c in candidates), default=0.0) or 1.0
@@ -267,6 +276,8 @@ def rank(
             )
         scored.append((s, fields))
     scored.sort(key=lambda item: (-item[0].score, item[1]["article"], item[1]["position"]))
+    if pinned:
+        scored, total = _pin_first(index, parsed, scored, pinned, total)
     hits = []
     for s, fields in scored[offset : offset + limit]:
         article = index.article(fields)
@@ -287,6 +298,24 @@ def rank(
     return SearchResults(parsed.text, parsed.corrected, total, hits, index.version, took)
 
 
+def _pin_first(
+    index: SearchIndex, parsed: ParsedQuery, scored: list, pinned: str, total: int
+) -> tuple[list, int]:
+    """Put a curated pin first with full confidence, fetching it when it was no candidate."""
+    rest = [item for item in scored if item[1]["id"] != pinned]
+    if len(rest) < len(scored):
+        fields = next(item[1] for item in scored if item[1]["id"] == pinned)
+    else:
+        slug = pinned.partition("/")[0]
+        fields = next((f for f in index.article_passages(slug) if f["id"] == pinned), None)
+        if fields is None:  # the build checked every pin: only a hand-edited index gets here
+            return scored, total
+        total += 1
+    top = scored[0][0].score if scored else 1.0
+    matched = frozenset(t for t in parsed.terms if t in fields["stats"]["tf"])
+    return [(_Scored(top, 1.0, matched), fields), *rest], total
+
+
 def parse(index: SearchIndex, text: QueryText, ranking: Ranking = DEFAULT_RANKING) -> ParsedQuery:
     """Parse what the user typed with the ranking's synonym and typo switches."""
     return parse_query(index, text, correct=ranking.typos, synonyms=ranking.synonyms)
@@ -303,11 +332,16 @@ def search(
     return rank(index, parse(index, text, ranking), limit, offset, ranking)
 
 
-def answer_from(results: SearchResults, parsed: ParsedQuery) -> Answer | None:
-    """Return the best answer among ranked results, or None when none is confident enough."""
-    if not results.hits or results.hits[0].confidence < ANSWER_THRESHOLD:
+def answer_from(
+    results: SearchResults, parsed: ParsedQuery, blocked: frozenset[str] | set[str] = frozenset()
+) -> Answer | None:
+    """Return the best answer among ranked results, or None when none is confident enough.
+
+    A curated blocked passage is never the answer: the best passage after it answers instead.
+    """
+    top = next((hit for hit in results.hits if hit.id not in blocked), None)
+    if top is None or top.confidence < ANSWER_THRESHOLD:
         return None
-    top = results.hits[0]
     return Answer(
         id=top.id,
         article=top.article,
@@ -336,8 +370,14 @@ def search_and_answer(
 ) -> Answered:
     """Rank a page for what the user asked and pick the best answer (first page only)."""
     parsed = parse(index, text, ranking)
-    results = rank(index, parsed, limit, offset, ranking)
-    return Answered(parsed, results, answer_from(results, parsed) if offset == 0 else None)
+    blocked = curation_of(index).blocked
+    # Enough passages past the page that one may answer when the best ones are blocked.
+    lookahead = min(len(blocked), MAX_BLOCKED_LOOKAHEAD)
+    results = rank(index, parsed, limit + lookahead, offset, ranking)
+    found = answer_from(results, parsed, blocked) if offset == 0 else None
+    if lookahead:
+        results = replace(results, hits=results.hits[:limit])
+    return Answered(parsed, results, found)
 
 
 def answer(index: SearchIndex, text: str, ranking: Ranking = DEFAULT_RANKING) -> Answer | None:
