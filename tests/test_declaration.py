@@ -105,3 +105,20 @@ def test_the_search_box_takes_the_declared_query_length(index_dir):
         f"At most {limit} characters"
         in SPEC["paths"]["/search"]["get"]["parameters"][0]["description"]
     )
+
+
+@pytest.mark.parametrize("cache_size", [0, 1024])
+@pytest.mark.parametrize(
+    "url", ["/search?q=iron%20pan", "/answer?q=iron", "/suggest?q=iron%20d", "/?q=iron"]
+)
+def test_the_query_is_cleaned_once_per_request(index_dir, monkeypatch, url, cache_size):
+    import index.query
+
+    app = create_app({"SEARCH_INDEX_DIR": str(index_dir), "RESPONSE_CACHE_SIZE": cache_size})
+    client = app.test_client()
+    client.get("/health")  # the index is opened outside the count
+    calls = []
+    real = index.query.clean_query
+    monkeypatch.setattr(index.query, "clean_query", lambda text: calls.append(text) or real(text))
+    assert client.get(url).status_code == 200
+    assert len(calls) == 1
