@@ -44,6 +44,14 @@ _CORE_ERRORS: dict[type[SearchError], tuple[int, str]] = {
 }
 
 
+def core_error(exc: SearchError) -> tuple[int, str]:
+    """Return the status and code of a core exception: its own class's, or its nearest base's."""
+    for cls in type(exc).__mro__:
+        if cls in _CORE_ERRORS:
+            return _CORE_ERRORS[cls]
+    return 500, "internal_error"
+
+
 class ApiError(Exception):
     """An error the API reports to the caller as JSON."""
 
@@ -69,7 +77,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(SearchError)
     def _core_error(exc: SearchError) -> Response:
-        status, code = _CORE_ERRORS.get(type(exc), (500, "internal_error"))
+        status, code = core_error(exc)
         if status >= 500:
             log.error("search core error: %s", exc)
             # The path of the index is for the logs, not for the public.

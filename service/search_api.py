@@ -11,7 +11,7 @@ from index.query import parse_query
 from index.search import Answer, Hit, SearchResults, rank, search_and_answer
 
 from . import schemas
-from .errors import error_response
+from .errors import core_error, error_response
 from .operations import api_route
 from .params import request_args
 from .query_log import log_query
@@ -114,12 +114,12 @@ def health_route() -> Response:
         if served.problem is not None:
             raise served.problem
     except (IndexMissing, IndexUnreadable) as exc:
-        code = "index_missing" if isinstance(exc, IndexMissing) else "index_unreadable"
+        status, code = core_error(exc)
         # Ops learn what is wrong, relative to the configured folder; the public no paths.
         message = str(exc).replace(str(served.root), "SEARCH_INDEX_DIR")
         if served.problem is not None and served.problem is exc:
             message += f"; still serving the last good version {index.version}"
-        return error_response(503, code, message)
+        return error_response(status, code, message)
     manifest = index.manifest
     response = jsonify(
         body(
