@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g, request
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, missing
 
 from index.errors import BadQuery
 
@@ -16,26 +16,25 @@ from .operations import args_schema
 def load_args(schema: Schema) -> dict[str, Any]:
     """Return the query-string arguments schema declares; raise ApiError or the core's BadQuery.
 
-    Parameters are checked in declared order, so q's problem is reported before limit's.
+    Parameters are read in declared order and the first problem is the one reported (q's before
+    limit's). Each goes through its field's own deserialize(): Schema.load would add nothing
+    here (no hooks, no schema-level validators) but a quarter of the request's validation time.
     """
-    given: dict[str, str] = {}
+    loaded: dict[str, Any] = {}
     for name, field in schema.fields.items():
         values = request.args.getlist(name)
         if len(values) > 1:
             raise ApiError(400, f"bad_{field.error_stem}", f"give the '{name}' parameter once")
-        if values:
-            given[name] = values[0]
-        elif field.required:
+        if not values and field.required:
             raise ApiError(
                 400, f"missing_{field.error_stem}", f"the '{name}' parameter is required"
             )
-    try:
-        # q's own failures are BadQuery subclasses, raised straight through marshmallow.
-        return schema.load(given)
-    except ValidationError as exc:
-        name = next(n for n in schema.fields if n in exc.messages_dict)
-        field = schema.fields[name]
-        raise ApiError(400, f"bad_{field.error_stem}", field.complaint()) from exc
+        try:
+            # q's own failures are BadQuery subclasses, raised straight through marshmallow.
+            loaded[name] = field.deserialize(values[0] if values else missing)
+        except ValidationError as exc:
+            raise ApiError(400, f"bad_{field.error_stem}", field.complaint()) from exc
+    return loaded
 
 
 def request_args() -> dict[str, Any]:
