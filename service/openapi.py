@@ -53,7 +53,7 @@ def build_spec() -> dict[str, Any]:
     from apispec import APISpec
     from apispec.ext.marshmallow import MarshmallowPlugin
 
-    from . import pages, search_api, suggest_api  # noqa: F401  (their routes declare operations)
+    from . import search_api, suggest_api  # noqa: F401  (their routes declare operations)
     from .schemas import BODIES
     from .voice import alexa, dialogflow  # noqa: F401
     from .voice.envelopes import ENVELOPES
