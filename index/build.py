@@ -24,7 +24,14 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from .content import Article, article_files, load_articles, read_content_file, read_content_text
+from .content import (
+    CURATED_FILES,
+    Article,
+    article_files,
+    load_articles,
+    read_content_file,
+    read_content_text,
+)
 from .curation import CURATION_FILE, Curation, parse_curation
 from .curation import EMPTY as NO_CURATION
 from .errors import BadContent, BuildError
@@ -36,8 +43,6 @@ from .synonyms import EMPTY, parse_synonyms
 from .text import raw_words, stems
 
 KEEP_VERSIONS = 2
-# Curated files that live beside the articles and change what the index answers.
-CURATED_FILES = ("synonyms.txt", CURATION_FILE)
 
 Progress = Callable[[int, int], None]
 

@@ -369,6 +369,9 @@ class Answered:
     parsed: ParsedQuery
     results: SearchResults
     answer: Answer | None
+    # The answering passage's whole text ("tell me more" reads on from the answer); not
+    # always the first result's, since a curated block may skip it.
+    passage: str = ""
 
 
 def search_and_answer(
@@ -385,9 +388,10 @@ def search_and_answer(
     lookahead = min(len(blocked), MAX_BLOCKED_LOOKAHEAD)
     results = rank(index, parsed, limit + lookahead, offset, ranking)
     found = answer_from(results, parsed, blocked) if offset == 0 else None
+    passage = next((h.text for h in results.hits if found and h.id == found.id), "")
     if lookahead:
         results = replace(results, hits=results.hits[:limit])
-    return Answered(parsed, results, found)
+    return Answered(parsed, results, found, passage)
 
 
 def answer(index: SearchIndex, text: str, ranking: Ranking = DEFAULT_RANKING) -> Answer | None:
