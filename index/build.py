@@ -136,7 +136,11 @@ def _documents(
                 "kind": passage.kind,
                 "position": passage.position,
                 "url": f"{article.url}#{passage.slug}",
+                # The body length, heading terms, defined terms and heading opener, for the
+                # rerank (term counts are in the impact postings).
                 "stats": _passage_stats(passage.section, passage.text, asks),
+                # The article's first passage, which alone holds its topic (ArticleInfo,
+                # store.py) and date: per-article data is read only when needed.
                 "first": first,
             }
             if docnum == first:
@@ -228,7 +232,8 @@ def _write_staging(
     ids: list[str] = []
     try:
         for doc, keywords, heading in _documents(articles, curation):
-            writer.add_document(**doc)
+            spell = doc.pop("spell")
+            writer.add_document(passage=doc, article=doc["article"], spell=spell)
             impacts.add(doc["body"], heading, doc["title"], keywords)
             ids.append(doc["id"])
             done += 1
@@ -329,7 +334,7 @@ def _check_numbering(ix, ids: list[str]) -> None:
     with ix.searcher() as searcher:
         probes = sorted({0, len(ids) // 2, len(ids) - 1}) if ids else []
         if searcher.doc_count_all() != len(ids) or any(
-            searcher.stored_fields(n)["id"] != ids[n] for n in probes
+            searcher.stored_fields(n)["passage"]["id"] != ids[n] for n in probes
         ):
             raise BuildError("the index numbered passages out of order; rebuild from scratch")
 
