@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from . import bm25
 from .curation import curation_of, normalise
-from .query import Concept, ParsedQuery, parse_query
+from .query import Concept, ParsedQuery, QueryText, parse_query
 from .retrieve import retrieve
 from .snippets import best_sentences, highlight
 from .store import SearchIndex
@@ -326,14 +326,14 @@ def _pin_first(
     return [(_Scored(top, 1.0, matched), fields), *rest], total
 
 
-def parse(index: SearchIndex, text: str, ranking: Ranking = DEFAULT_RANKING) -> ParsedQuery:
+def parse(index: SearchIndex, text: QueryText, ranking: Ranking = DEFAULT_RANKING) -> ParsedQuery:
     """Parse what the user typed with the ranking's synonym and typo switches."""
     return parse_query(index, text, correct=ranking.typos, synonyms=ranking.synonyms)
 
 
 def search(
     index: SearchIndex,
-    text: str,
+    text: QueryText,
     limit: int = 10,
     offset: int = 0,
     ranking: Ranking = DEFAULT_RANKING,
@@ -376,7 +376,7 @@ class Answered:
 
 def search_and_answer(
     index: SearchIndex,
-    text: str,
+    text: QueryText,
     limit: int = 1,
     offset: int = 0,
     ranking: Ranking = DEFAULT_RANKING,

@@ -29,7 +29,7 @@ from itertools import islice
 
 from whoosh.support.charset import accent_map
 
-from .query import clean_query
+from .query import CleanQuery, QueryText, cleaned_text
 from .store import SearchIndex
 from .text import WORD_RE, stem
 
@@ -275,14 +275,17 @@ def _dedupe(items: Iterable[Suggestion], limit: int) -> list[Suggestion]:
     return out
 
 
-def suggest(index: SearchIndex, text: str, limit: int = DEFAULT_LIMIT) -> list[Suggestion]:
+def suggest(index: SearchIndex, text: QueryText, limit: int = DEFAULT_LIMIT) -> list[Suggestion]:
     """Return at most limit suggestions for what the user has typed so far, best first."""
-    cleaned = clean_query(text)
+    cleaned = cleaned_text(text)
     tokens = fold_words(cleaned)
     if not tokens:
         return []
     # A word is finished once something that is not part of a word (a space, "?") follows it.
-    ends_in_word = bool(WORD_RE.match(text[-1:]))
+    if isinstance(text, CleanQuery):
+        ends_in_word = text.ends_in_word
+    else:
+        ends_in_word = bool(WORD_RE.match(text[-1:]))
     partial = tokens[-1] if ends_in_word else None
     full = tokens[:-1] if partial is not None else tokens
     tables = _tables(index)
