@@ -14,10 +14,12 @@ from dataclasses import dataclass
 
 from whoosh.searching import Searcher
 
+from .aboutness import article_weights
 from .errors import IndexUnreadable
 from .query import Concept, ParsedQuery, parse_query, whoosh_query
 from .retrieve import retrieve
 from .snippets import best_sentences, highlight
+from .specificity import specificity_factor
 from .store import SearchIndex
 
 CANDIDATES = 50
@@ -77,6 +79,10 @@ class Ranking:
     typos: bool = True
     topic: bool = True
     questions: bool = True
+    # The entry whose heading asks exactly what the query asks wins (specificity.py).
+    specific: bool = True
+    # The article whose subject the query names decides before the passage does (aboutness.py).
+    aboutness: bool = True
     # False: Whoosh's plain BM25F order, and any match counts as an answer (the baseline).
     rerank: bool = True
 
@@ -209,6 +215,8 @@ def _score(
             score *= 1 + HINT_HEADING_BONUS
         elif any(h in tf for h in parsed.hints):
             score *= 1 + HINT_BODY_BONUS
+    if ranking.specific:
+        score *= specificity_factor(parsed, heading, topic)
     if fields["section"].lower().strip(" :.!") in RECAP_HEADINGS:
         score *= RECAP_PENALTY
     # Overview: the query names what the whole article is about (words spread over it) and
@@ -273,14 +281,18 @@ def rank(
     idfs = _concept_idfs(index, parsed.concepts)
     scored: list[tuple[_Scored, dict]] = []
     best = max((c[0] for c in candidates), default=0.0) or 1.0
+    about = (
+        article_weights(index, parsed, {f["article"] for _, f in candidates})
+        if ranking.rerank and ranking.aboutness
+        else {}
+    )
     for whoosh_score, fields in candidates:
         s = _score(index, fields, parsed, idfs, ranking)
         if not ranking.rerank:
             s = _Scored(whoosh_score, 1.0, s.matched)
         elif whoosh_score > 0:
-            s = _Scored(
-                s.score * (whoosh_score / best) ** CANDIDATE_WEIGHT, s.confidence, s.matched
-            )
+            factor = (whoosh_score / best) ** CANDIDATE_WEIGHT * about.get(fields["article"], 1.0)
+            s = _Scored(s.score * factor, s.confidence, s.matched)
         scored.append((s, fields))
     scored.sort(key=lambda item: (-item[0].score, item[1]["article"], item[1]["position"]))
     hits = []
