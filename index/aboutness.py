@@ -49,9 +49,7 @@ def _names(topic: frozenset[str], alternatives: tuple[Phrase, ...]) -> bool:
     return any(all(t in topic for t in alt) for alt in alternatives)
 
 
-def article_weights(
-    index: SearchIndex, parsed: ParsedQuery, slugs: set[str]
-) -> dict[str, float]:
+def article_weights(index: SearchIndex, parsed: ParsedQuery, slugs: set[str]) -> dict[str, float]:
     """Return {article slug: score factor in (0, 1]} over the candidates' articles.
 
     Only the candidates' articles compete (one without a candidate cannot answer), so the cost

@@ -30,6 +30,7 @@ from .errors import BadContent, BuildError
 from .impacts import ImpactWriter
 from .layout import CURRENT_FILE, MANIFEST_FILE
 from .schema import SCHEMA_VERSION, make_schema
+from .semantic import build_vectors
 from .snippets import sentences
 from .synonyms import load_synonyms
 from .text import raw_words, stems, words
@@ -172,9 +173,11 @@ def write_index(
         total = sum(len(a.passages) for a in articles)
         done = 0
         ids: list[str] = []
+        embedded: list[dict] = []
         try:
             for doc in _documents(articles):
                 writer.add_document(**doc)
+                embedded.append({k: doc[k] for k in ("id", "title", "section", "body")})
                 impacts.add(doc["body"], doc["section"], doc["title"], doc["keywords"])
                 ids.append(doc["id"])
                 done += 1
@@ -189,6 +192,8 @@ def write_index(
         _check_numbering(ix, ids)
         ix.close()
         impacts.write(staging)
+        # Passage vectors for the semantic rerank, when an encoder is set up (semantic.py).
+        semantic = build_vectors(embedded, staging)
         manifest = {
             "index_version": version,
             "schema_version": SCHEMA_VERSION,
@@ -198,6 +203,7 @@ def write_index(
             "passage_count": total,
             "articles": [_article_entry(a) for a in articles],
             "libraries": _library_versions(),
+            **({"semantic": semantic} if semantic else {}),
             **(extra_manifest or {}),
         }
         for path in extra_files:

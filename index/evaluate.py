@@ -23,6 +23,7 @@ CONFIGURATIONS: dict[str, Ranking] = {
     "no question/FAQ handling": replace(DEFAULT_RANKING, questions=False),
     "no aboutness": replace(DEFAULT_RANKING, aboutness=False),
     "no heading specificity": replace(DEFAULT_RANKING, specific=False),
+    "no semantic rerank": replace(DEFAULT_RANKING, semantic=False),
     "plain BM25F": Ranking(synonyms=False, typos=False, topic=False, questions=False, rerank=False),
 }
 # An answer at this confidence or above is one the service stands behind.

@@ -18,6 +18,7 @@ from .aboutness import article_weights
 from .errors import IndexUnreadable
 from .query import Concept, ParsedQuery, parse_query, whoosh_query
 from .retrieve import retrieve
+from .semantic import fuse, passage_vectors
 from .snippets import best_sentences, highlight
 from .specificity import specificity_factor
 from .store import SearchIndex
@@ -83,6 +84,8 @@ class Ranking:
     specific: bool = True
     # The article whose subject the query names decides before the passage does (aboutness.py).
     aboutness: bool = True
+    # A sentence encoder's similarity joins the lexical score, where it is set up (semantic.py).
+    semantic: bool = True
     # False: Whoosh's plain BM25F order, and any match counts as an answer (the baseline).
     rerank: bool = True
 
@@ -294,6 +297,16 @@ def rank(
             factor = (whoosh_score / best) ** CANDIDATE_WEIGHT * about.get(fields["article"], 1.0)
             s = _Scored(s.score * factor, s.confidence, s.matched)
         scored.append((s, fields))
+    vectors = passage_vectors(index) if ranking.rerank and ranking.semantic else None
+    if vectors is not None and scored:
+        similarities = vectors.similarities(
+            parsed.corrected or parsed.text, [f["id"] for _, f in scored]
+        )
+        fused = fuse([s.score for s, _ in scored], similarities)
+        scored = [
+            (_Scored(f, s.confidence, s.matched), fields)
+            for f, (s, fields) in zip(fused, scored, strict=True)
+        ]
     scored.sort(key=lambda item: (-item[0].score, item[1]["article"], item[1]["position"]))
     hits = []
     for s, fields in scored[offset : offset + limit]:
