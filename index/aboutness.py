@@ -11,8 +11,6 @@ clot?" in a thrombosis article) no longer outranks the subject's own article.
 from __future__ import annotations
 
 import math
-import weakref
-from dataclasses import dataclass
 
 from .query import ParsedQuery, Phrase
 from .store import SearchIndex
@@ -22,29 +20,6 @@ from .store import SearchIndex
 ABOUT_PENALTY = 0.3
 
 
-@dataclass(frozen=True)
-class _Subjects:
-    """Per index: how many articles name each term as their subject."""
-
-    article_count: int
-    document_frequency: dict[str, int]
-
-
-_TABLES: weakref.WeakKeyDictionary[SearchIndex, _Subjects] = weakref.WeakKeyDictionary()
-
-
-def _subjects(index: SearchIndex) -> _Subjects:
-    found = _TABLES.get(index)
-    if found is None:
-        df: dict[str, int] = {}
-        for article in index.articles.values():
-            for term in article.topic_terms:
-                df[term] = df.get(term, 0) + 1
-        found = _Subjects(len(index.articles), df)
-        _TABLES[index] = found
-    return found
-
-
 def _names(topic: frozenset[str], alternatives: tuple[Phrase, ...]) -> bool:
     return any(all(t in topic for t in alt) for alt in alternatives)
 
@@ -52,29 +27,28 @@ def _names(topic: frozenset[str], alternatives: tuple[Phrase, ...]) -> bool:
 def article_weights(index: SearchIndex, parsed: ParsedQuery, slugs: set[str]) -> dict[str, float]:
     """Return {article slug: score factor in (0, 1]} over the candidates' articles.
 
-    Only the candidates' articles compete (one without a candidate cannot answer), so the cost
-    follows the candidates, not the size of the site.
+    Only the candidates' articles compete (one without a candidate cannot answer), and a
+    word's rarity is counted among them, so the cost follows the candidates, not the site.
     """
-    table = _subjects(index)
-    if table.article_count < 2:
+    topics = {}
+    for slug in slugs:
+        article = index.articles.get(slug)
+        topics[slug] = article.topic_terms if article else frozenset()
+    if len(topics) < 2:
         return {}
     weighted: list[tuple[tuple[Phrase, ...], float]] = []
     for concept in parsed.concepts:
-        df = max(
-            (min(table.document_frequency.get(t, 0) for t in alt) for alt in concept.alternatives),
-            default=0,
-        )
-        if df:
-            # Rarer among articles' subjects: says more about which article answers.
-            weighted.append((concept.alternatives, math.log(table.article_count / df)))
+        naming = sum(_names(topic, concept.alternatives) for topic in topics.values())
+        if naming:
+            # Rarer among the competing articles' subjects: says more about which one answers.
+            weighted.append((concept.alternatives, math.log(len(topics) / naming)))
     total = sum(w for _, w in weighted)
     if total <= 0:
         return {}
-    about = {}
-    for slug in slugs:
-        article = index.articles.get(slug)
-        topic = article.topic_terms if article else frozenset()
-        about[slug] = sum(w for alts, w in weighted if _names(topic, alts)) / total
+    about = {
+        slug: sum(w for alts, w in weighted if _names(topic, alts)) / total
+        for slug, topic in topics.items()
+    }
     best = max(about.values(), default=0.0)
     if best <= 0:
         return {}

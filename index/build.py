@@ -17,7 +17,6 @@ import re
 import shutil
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import metadata
@@ -25,19 +24,26 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from .content import Article, load_articles
+from .content import (
+    CURATED_FILES,
+    Article,
+    article_files,
+    load_articles,
+    read_content_file,
+    read_content_text,
+)
+from .curation import CURATION_FILE, Curation, parse_curation
+from .curation import EMPTY as NO_CURATION
 from .errors import BadContent, BuildError
 from .impacts import ImpactWriter
 from .layout import CURRENT_FILE, MANIFEST_FILE
 from .schema import SCHEMA_VERSION, make_schema
 from .semantic import build_vectors
 from .snippets import sentences
-from .synonyms import load_synonyms
-from .text import raw_words, stems, words
+from .synonyms import EMPTY, parse_synonyms
+from .text import raw_words, stems
 
 KEEP_VERSIONS = 2
-# Curated files that live beside the articles and change what the index answers.
-CURATED_FILES = ("synonyms.txt",)
 
 Progress = Callable[[int, int], None]
 
@@ -52,9 +58,8 @@ class BuildResult:
 
 def content_files(content_dir: Path) -> list[Path]:
     """Return every file whose bytes define the index: articles and curated files, sorted."""
-    article_dir = content_dir / "articles" if (content_dir / "articles").is_dir() else content_dir
-    files = sorted(article_dir.glob("*.txt"))
-    files += [content_dir / name for name in CURATED_FILES if (content_dir / name).is_file()]
+    files = article_files(content_dir)
+    files += [content_dir / name for name in CURATED_FILES if (content_dir / name).exists()]
     return sorted(set(files))
 
 
@@ -63,7 +68,7 @@ def content_version(content_dir: Path) -> tuple[str, dict[str, str]]:
     digest = hashlib.sha256(f"schema={SCHEMA_VERSION}\n".encode())
     hashes: dict[str, str] = {}
     for path in content_files(content_dir):
-        data = path.read_bytes()
+        data = read_content_file(path, content_dir)
         rel = path.relative_to(content_dir).as_posix()
         hashes[rel] = hashlib.sha256(data).hexdigest()
         digest.update(f"{rel}\n{hashes[rel]}\n".encode())
@@ -84,39 +89,59 @@ def defined_terms(text: str) -> set[str]:
     return found
 
 
-def _passage_stats(section: str, body: str) -> dict:
-    counts = Counter(stems(body))
-    return {
-        "tf": dict(counts),
-        "len": sum(counts.values()),
-        "sec": sorted(set(stems(section))),
+def _passage_stats(section: str, body: str, asks: Iterable[str] = ()) -> dict:
+    stats = {
+        # Term counts are in the impact postings; the rerank needs the body's length.
+        "len": len(stems(body)),
+        # Curated alternate questions count as the heading, as an FAQ question does.
+        "sec": sorted(set(stems(section)).union(*(stems(a) for a in asks))),
         "def": sorted(defined_terms(body)),
         # The heading's opening word ("why", "how", "can"…): a question asked the same way.
         "open": raw_words(section)[0] if raw_words(section) else "",
     }
+    if asks:
+        stats["ask"] = True
+    return stats
 
 
-def _documents(articles: Iterable[Article]) -> Iterable[dict]:
+def _documents(
+    articles: Iterable[Article], curation: Curation
+) -> Iterable[tuple[dict, str, str]]:
+    """Yield (stored passage, its article's keywords, what the postings index as its heading)
+    in passage-number order."""
+    docnum = 0
     for article in articles:
         keywords = ", ".join(article.keywords)
+        first = docnum
         for passage in article.passages:
-            yield {
+            asks = curation.asks.get(passage.id, [])
+            doc = {
                 "id": passage.id,
                 "article": article.slug,
                 "title": article.title,
                 "section": passage.section,
-                "keywords": keywords,
                 "body": passage.text,
-                "spell": " ".join((passage.section, passage.text, article.title, keywords)),
+                "spell": " ".join((passage.section, *asks, passage.text, article.title, keywords)),
                 "kind": passage.kind,
                 "position": passage.position,
                 "url": f"{article.url}#{passage.slug}",
-                "date": article.date,
-                "stats": _passage_stats(passage.section, passage.text),
+                # The body length, heading terms, defined terms and heading opener, for the
+                # rerank (term counts are in the impact postings).
+                "stats": _passage_stats(passage.section, passage.text, asks),
+                # The article's first passage, which alone holds its topic (ArticleInfo,
+                # store.py) and date: per-article data is read only when needed.
+                "first": first,
             }
+            if docnum == first:
+                doc["topic"] = _topic(article)
+                doc["date"] = article.date
+            docnum += 1
+            # What the impact postings index as the heading: the heading and its asks.
+            yield doc, keywords, " ".join((passage.section, *asks))
 
 
-def _article_entry(article: Article) -> dict:
+def _topic(article: Article) -> tuple[frozenset[str], dict, dict]:
+    """Return the terms naming the article's topic and how widely each is spread over it."""
     topic = sorted(set(stems(article.title)) | {s for k in article.keywords for s in stems(k)})
     headings = [set(stems(p.section)) for p in article.passages]
     passages = [h | set(stems(p.text)) for h, p in zip(headings, article.passages, strict=True)]
@@ -128,18 +153,7 @@ def _article_entry(article: Article) -> dict:
     # heading (of many) still points at that section.
     spread = {t: share(t, passages) for t in topic}
     heading_spread = {t: share(t, headings) for t in topic}
-    return {
-        "slug": article.slug,
-        "title": article.title,
-        "date": article.date,
-        "url": article.url,
-        "keywords": article.keywords,
-        "passages": len(article.passages),
-        "topic_terms": topic,
-        "topic_spread": spread,
-        "topic_heading_spread": heading_spread,
-        "title_words": words(article.title),
-    }
+    return (frozenset(topic), spread, heading_spread)
 
 
 def _library_versions() -> dict[str, str]:
@@ -159,6 +173,7 @@ def write_index(
     extra_manifest: dict | None = None,
     progress: Progress | None = None,
     extra_files: Iterable[Path] = (),
+    curation: Curation = NO_CURATION,
 ) -> BuildResult:
     """Write articles into a new version folder under output_dir and make it current."""
     started = time.perf_counter()
@@ -175,10 +190,11 @@ def write_index(
         ids: list[str] = []
         embedded: list[dict] = []
         try:
-            for doc in _documents(articles):
-                writer.add_document(**doc)
+            for doc, keywords, heading in _documents(articles, curation):
+                spell = doc.pop("spell")
+                writer.add_document(passage=doc, article=doc["article"], spell=spell)
                 embedded.append({k: doc[k] for k in ("id", "title", "section", "body")})
-                impacts.add(doc["body"], doc["section"], doc["title"], doc["keywords"])
+                impacts.add(doc["body"], heading, doc["title"], keywords)
                 ids.append(doc["id"])
                 done += 1
                 if progress and (done % 500 == 0 or done == total):
@@ -201,8 +217,8 @@ def write_index(
             "build_seconds": round(time.perf_counter() - started, 3),
             "article_count": len(articles),
             "passage_count": total,
-            "articles": [_article_entry(a) for a in articles],
             "libraries": _library_versions(),
+            "curation": curation.manifest(),
             **({"semantic": semantic} if semantic else {}),
             **(extra_manifest or {}),
         }
@@ -242,7 +258,7 @@ def _check_numbering(ix, ids: list[str]) -> None:
     with ix.searcher() as searcher:
         probes = sorted({0, len(ids) // 2, len(ids) - 1}) if ids else []
         if searcher.doc_count_all() != len(ids) or any(
-            searcher.stored_fields(n)["id"] != ids[n] for n in probes
+            searcher.stored_fields(n)["passage"]["id"] != ids[n] for n in probes
         ):
             raise BuildError("the index numbered passages out of order; rebuild from scratch")
 
@@ -270,12 +286,27 @@ def build_index(
     """Parse every article under content_dir and build the index into output_dir atomically."""
     if not content_dir.is_dir():
         raise BuildError(f"{content_dir}: content folder not found")
+    synonyms_path = content_dir / "synonyms.txt"
     try:
         articles = load_articles(content_dir)
-        synonyms = load_synonyms(content_dir / "synonyms.txt")
+        synonyms = (
+            parse_synonyms(read_content_text(synonyms_path, content_dir), str(synonyms_path))
+            if synonyms_path.exists()
+            else EMPTY
+        )
+        curation_path = content_dir / CURATION_FILE
+        curation = (
+            parse_curation(
+                read_content_text(curation_path, content_dir),
+                str(curation_path),
+                (p.id for a in articles for p in a.passages),
+            )
+            if curation_path.exists()
+            else NO_CURATION
+        )
+        version, hashes = content_version(content_dir)
     except BadContent as exc:
         raise BuildError(str(exc)) from exc
-    version, hashes = content_version(content_dir)
     extra = {"content_files": hashes, "synonym_rules": len(synonyms)}
     curated = [content_dir / n for n in CURATED_FILES if (content_dir / n).is_file()]
-    return write_index(articles, output_dir, version, extra, progress, curated)
+    return write_index(articles, output_dir, version, extra, progress, curated, curation)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .build import CURATED_FILES, build_index
+from .content import article_files
 from .search import DEFAULT_RANKING, Ranking, search_and_answer
 from .store import IndexProvider, SearchIndex
 
@@ -22,7 +23,7 @@ CONFIGURATIONS: dict[str, Ranking] = {
     "no topic weighting": replace(DEFAULT_RANKING, topic=False),
     "no question/FAQ handling": replace(DEFAULT_RANKING, questions=False),
     "no aboutness": replace(DEFAULT_RANKING, aboutness=False),
-    "no heading specificity": replace(DEFAULT_RANKING, specific=False),
+    "with heading specificity": replace(DEFAULT_RANKING, specific=True),
     "no semantic rerank": replace(DEFAULT_RANKING, semantic=False),
     "plain BM25F": Ranking(synonyms=False, typos=False, topic=False, questions=False, rerank=False),
 }
@@ -135,8 +136,7 @@ def merge_content(content_dirs: list[Path], target: Path) -> Path:
     """Copy the articles of several content folders (and the first synonyms file) into target."""
     (target / "articles").mkdir(parents=True, exist_ok=True)
     for folder in content_dirs:
-        articles = folder / "articles" if (folder / "articles").is_dir() else folder
-        for article in articles.glob("*.txt"):
+        for article in article_files(folder):
             shutil.copy(article, target / "articles" / article.name)
         for name in CURATED_FILES:
             if (folder / name).is_file() and not (target / name).exists():

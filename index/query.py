@@ -7,21 +7,24 @@ so a synonym or a correction never counts twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from itertools import islice
+from dataclasses import dataclass, replace
+from functools import cached_property
 
-from whoosh import query as wq
-
-from .errors import BadQuery
-from .schema import FIELD_BOOSTS, SEARCH_FIELDS
+from .errors import EmptyQuery, NoWords, QueryTooLong
 from .store import SearchIndex
 from .synonyms import EMPTY
 from .text import STOP_WORDS, WORD_RE, normalize, raw_words, stem
 
 MAX_QUERY_CHARS = 200
+# Longer raw text is refused before normalising it (NFKC can make text up to 18 times longer).
+MAX_RAW_QUERY_CHARS = MAX_QUERY_CHARS * 4
 # Bounds that keep the worst query within a few times a normal one's cost.
 MAX_CONCEPTS = 12
 MAX_ALTERNATIVES = 6
+# Alternatives of all concepts together: each one is retrieved and reranked, so twelve concepts
+# of six synonyms would cost six times a query of twelve words. Every concept keeps its own
+# word; the rest of the budget goes round the concepts (second alternatives, then third…).
+MAX_QUERY_ALTERNATIVES = 24
 # Words, and letters, per query the spelling corrector may work on: each correction costs about
 # a normal query and grows with the word's length, so a query of 30 typos would otherwise cost
 # 30 of them. Longer "words" are never typos of real ones.
@@ -113,6 +116,15 @@ class Concept:
         """Return every index term of every alternative."""
         return {t for alt in self.alternatives for t in alt}
 
+    @cached_property
+    def shaped(self) -> tuple[tuple[Phrase, str | None], ...]:
+        """Return each alternative with its one term, or None when it is a phrase of several.
+
+        The rerank tests every alternative against every candidate: single terms (nearly all)
+        are then one membership test, with no call.
+        """
+        return tuple((alt, alt[0] if len(alt) == 1 else None) for alt in self.alternatives)
+
 
 @dataclass(frozen=True)
 class ParsedQuery:
@@ -134,15 +146,53 @@ class ParsedQuery:
 
 
 def clean_query(text: str) -> str:
-    """Return the normalised query text; raise BadQuery when it is empty or too long."""
-    if len(text) > MAX_QUERY_CHARS * 4:
-        raise BadQuery(f"the query is longer than {MAX_QUERY_CHARS} characters")
+    """Return the normalised query text; raise EmptyQuery or QueryTooLong."""
+    if len(text) > MAX_RAW_QUERY_CHARS:
+        raise QueryTooLong(f"the query is longer than {MAX_QUERY_CHARS} characters")
     cleaned = " ".join(normalize(text).split())
     if not cleaned:
-        raise BadQuery("the query is empty")
+        raise EmptyQuery("the query is empty")
     if len(cleaned) > MAX_QUERY_CHARS:
-        raise BadQuery(f"the query is longer than {MAX_QUERY_CHARS} characters")
+        raise QueryTooLong(f"the query is longer than {MAX_QUERY_CHARS} characters")
     return cleaned
+
+
+class CleanQuery(str):
+    """What a user typed, cleaned once per request (by read_query) and passed on as it is.
+
+    A str, so it goes wherever the cleaned text goes; the core's entry points see it is clean.
+    """
+
+    # False after a space or "?": the last word is finished (suggestions complete it otherwise).
+    ends_in_word: bool
+
+    def __new__(cls, text: str, ends_in_word: bool) -> CleanQuery:
+        query = super().__new__(cls, text)
+        query.ends_in_word = ends_in_word
+        return query
+
+    @property
+    def text(self) -> str:
+        """Return the cleaned text as a plain str."""
+        return str(self)
+
+
+QueryText = str | CleanQuery
+"""What the core's entry points take: raw text (cleaned there) or a CleanQuery."""
+
+
+def read_query(typed: str) -> CleanQuery:
+    """Clean what the user typed; raise EmptyQuery, QueryTooLong or NoWords."""
+    text = clean_query(typed)
+    if not WORD_RE.search(text):
+        # Only punctuation or query syntax ("*", "((", "~"): nothing a user could mean.
+        raise NoWords("the query has no words to search for")
+    return CleanQuery(text, bool(WORD_RE.match(typed[-1:])))
+
+
+def cleaned_text(query: QueryText) -> str:
+    """Return the cleaned text of query, cleaning it only when it is raw text."""
+    return query.text if isinstance(query, CleanQuery) else clean_query(query)
 
 
 def _known(index: SearchIndex, term: str) -> bool:
@@ -155,23 +205,12 @@ def _is_transposition(word: str, candidate: str) -> bool:
 
 def _doc_ids(index: SearchIndex, terms: list[str]) -> set[int]:
     """Return the ids of passages holding any of terms in any searched field."""
-    if index.impacts is not None:  # decoded arrays, not Whoosh's per-posting Python
-        return {doc for term in terms for doc in index.impacts.weights(term)}
-    reader = index.searcher().reader()
-    ids: set[int] = set()
-    for term in terms:
-        for field in SEARCH_FIELDS:
-            if reader.doc_frequency(field, term):
-                ids.update(reader.postings(field, term).all_ids())
-    return ids
+    return index.doc_ids(terms)
 
 
 def _postings(index: SearchIndex, term: str) -> int:
     """Return how many postings term has over the searched fields."""
-    if index.impacts is not None:
-        return index.impacts.df(term)
-    searcher = index.searcher()
-    return sum(searcher.doc_frequency(f, term) for f in SEARCH_FIELDS)
+    return index.df(term)
 
 
 class _ContextCheck:
@@ -249,8 +288,7 @@ def _find_correction(index: SearchIndex, word: str, context: list[str]) -> tuple
         head = word[:-cut]
         if len(head) < 4:
             break
-        prefixed = index.searcher().reader().expand_prefix("spell", head)
-        extensions = [t.decode("utf-8") for t in islice(prefixed, MAX_PREFIX_SCAN)]
+        extensions = index.words_with_prefix(head, MAX_PREFIX_SCAN)
         extensions = [w for w in extensions if w != word and _known(index, stem(w))]
         # The shortest extension that fits the context (ties: the first in vocabulary order).
         for extension in sorted(extensions, key=len):
@@ -263,12 +301,26 @@ def _prefix_alternatives(index: SearchIndex, term: str) -> list[Phrase]:
     """Return index terms that extend an unknown term ("wors" -> "worsen"), most frequent first."""
     if len(term) < 4:
         return []
-    reader = index.searcher().reader()
-    extensions = (
-        t.decode("utf-8") for t in islice(reader.expand_prefix("body", term), MAX_PREFIX_SCAN)
-    )
-    found = sorted(((reader.doc_frequency("body", t), t) for t in extensions), reverse=True)
+    found = sorted(index.body_terms(term, MAX_PREFIX_SCAN), reverse=True)
     return [(t,) for _, t in found[: MAX_ALTERNATIVES - 1]]
+
+
+def _within_budget(concepts: list[Concept]) -> tuple[Concept, ...]:
+    """Return concepts with their alternatives cut to MAX_QUERY_ALTERNATIVES in all."""
+    if sum(len(c.alternatives) for c in concepts) <= MAX_QUERY_ALTERNATIVES:
+        return tuple(concepts)
+    kept = [1] * len(concepts)
+    left = MAX_QUERY_ALTERNATIVES - len(concepts)
+    rank = 1
+    while left > 0 and any(k < len(c.alternatives) for k, c in zip(kept, concepts, strict=True)):
+        for i, concept in enumerate(concepts):
+            if left and len(concept.alternatives) > rank:
+                kept[i] += 1
+                left -= 1
+        rank += 1
+    return tuple(
+        replace(c, alternatives=c.alternatives[:k]) for c, k in zip(concepts, kept, strict=True)
+    )
 
 
 def _apply_fixes(text: str, fixes: dict[str, str]) -> str:
@@ -277,11 +329,11 @@ def _apply_fixes(text: str, fixes: dict[str, str]) -> str:
 
 
 def parse_query(
-    index: SearchIndex, text: str, correct: bool = True, synonyms: bool = True
+    index: SearchIndex, text: QueryText, correct: bool = True, synonyms: bool = True
 ) -> ParsedQuery:
     """Parse text into concepts, correcting unknown words and applying synonyms."""
     synonym_map = index.synonyms if synonyms else EMPTY
-    cleaned = clean_query(text)
+    cleaned = cleaned_text(text)
     tokens = raw_words(cleaned)
     surface_words: list[str] = []
     distances: dict[str, int] = {}
@@ -337,19 +389,9 @@ def parse_query(
     opener = tokens[0] if tokens and tokens[0] in _QUESTION_OPENERS else None
     return ParsedQuery(
         cleaned,
-        tuple(concepts[:MAX_CONCEPTS]),
+        _within_budget(concepts[:MAX_CONCEPTS]),
         corrected,
         question_kind(tokens),
         opener,
         intent_hints(tokens),
     )
-
-
-def whoosh_query(parsed: ParsedQuery) -> wq.Query:
-    """Build the candidate query: any term of any concept, in any field, field-boosted."""
-    clauses = [
-        wq.Term(field, term, boost=FIELD_BOOSTS[field])
-        for term in sorted(parsed.terms)
-        for field in SEARCH_FIELDS
-    ]
-    return wq.Or(clauses) if clauses else wq.NullQuery

@@ -1,6 +1,7 @@
 """Rank passages for a parsed query and pick the best answer.
 
-Whoosh (BM25F over body, section heading, title and keywords) finds the candidates; a rerank
+The impact postings (BM25F over body, section heading, title and keywords; retrieve.py) find
+the candidates; a rerank
 over those few candidates then applies what plain BM25F gets wrong on article-shaped content:
 words that name an article's topic count less inside that article, headings and FAQ questions
 count more, "what is X" prefers the passage that defines X, and a passage must cover the
@@ -10,13 +11,12 @@ query's concepts, weighted by rarity, to answer it.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from whoosh.searching import Searcher
-
+from . import bm25
 from .aboutness import article_weights
-from .errors import IndexUnreadable
-from .query import Concept, ParsedQuery, parse_query, whoosh_query
+from .curation import curation_of, normalise
+from .query import Concept, ParsedQuery, QueryText, parse_query
 from .retrieve import retrieve
 from .semantic import fuse, passage_vectors
 from .snippets import best_sentences, highlight
@@ -28,7 +28,6 @@ CANDIDATES = 50
 # content it changes nothing measurable, while on 64k short documents it keeps BM25F's length
 # signal (a short title that is all query words), which lifts top-10 from 0.80 to 0.84.
 CANDIDATE_WEIGHT = 0.2
-K1, B = 1.2, 0.75
 HEADING_WEIGHT = 1.2
 # A question matched by an FAQ entry's own question is the best answer a site can give.
 FAQ_WEIGHT = 1.6
@@ -67,6 +66,8 @@ RECAP_HEADINGS = frozenset(
 # Below this confidence there is no answer: less than about half of what was asked is covered.
 ANSWER_THRESHOLD = 0.55
 ANSWER_MAX_WORDS = 60
+# How far past the first result an answer is looked for when curated blocks skip passages.
+MAX_BLOCKED_LOOKAHEAD = 10
 
 
 _WH_OPENERS = frozenset(("why", "how", "what", "who", "when", "where", "which", "can"))
@@ -80,13 +81,15 @@ class Ranking:
     typos: bool = True
     topic: bool = True
     questions: bool = True
-    # The entry whose heading asks exactly what the query asks wins (specificity.py).
-    specific: bool = True
+    # The entry whose heading asks exactly what the query asks wins (specificity.py). Off: with
+    # the semantic rerank it loses on the tuning half (docs/relevance.md).
+    specific: bool = False
     # The article whose subject the query names decides before the passage does (aboutness.py).
     aboutness: bool = True
     # A sentence encoder's similarity joins the lexical score, where it is set up (semantic.py).
     semantic: bool = True
-    # False: Whoosh's plain BM25F order, and any match counts as an answer (the baseline).
+    # False: the candidates' plain BM25F order, and any match counts as an answer (the
+    # baseline).
     rerank: bool = True
 
 
@@ -101,11 +104,9 @@ class Hit:
     article: str
     article_slug: str
     section: str
-    kind: str
     text: str
     snippet: str
     url: str
-    date: str
     score: float
     confidence: float
 
@@ -159,13 +160,15 @@ def _score(
     tf, length = stats["tf"], stats["len"]
     heading = stats.get("sec", ())
     defined = stats.get("def", ())
-    article = index.articles.get(fields["article"])
+    article = index.article(fields)
     topic = article.topic_terms if article else frozenset()
     spread = article.topic_spread if article else {}
     heading_spread = article.topic_heading_spread if article else {}
-    norm = K1 * (1 - B + B * length / max(index.avg_body_length, 1.0))
+    norm = bm25.length_norm(length, max(index.avg_body_length, 1.0))
     heading_weight = HEADING_WEIGHT
-    if ranking.questions and fields["kind"] == "faq" and parsed.question:
+    # A curated alternate question ("ask") is matched as an FAQ question is.
+    faq = fields["kind"] == "faq" or stats.get("ask", False)
+    if ranking.questions and faq and parsed.question:
         heading_weight *= FAQ_WEIGHT
     score = covered = total_weight = defined_weight = topic_weight = 0.0
     matched: set[str] = set()
@@ -173,30 +176,40 @@ def _score(
         total_weight += idf
         body_credit = heading_credit = topic_spread = 0.0
         found = in_topic = in_definition = False
-        for alt in concept.alternatives:
+        # One term (nearly every alternative): plain membership tests, no call per test; this
+        # loop runs for every alternative of every candidate.
+        for alt, one in concept.shaped:
             alt_spread = 0.0
-            if _phrase_in(alt, topic):
+            alt_in_topic = one in topic if one is not None else _phrase_in(alt, topic)
+            if alt_in_topic:
                 in_topic = True
-                alt_spread = max(spread.get(t, 1.0) for t in alt)
-                topic_spread = max(topic_spread, alt_spread)
-            damp = ranking.topic and _phrase_in(alt, topic)
-            if _phrase_in(alt, tf):
-                f = min(tf[t] for t in alt)
-                bm25 = f * (K1 + 1) / (f + norm)
-                body_credit = max(body_credit, bm25 * (TOPIC_DAMPING if damp else 1.0))
+                if one is not None:
+                    alt_spread = spread[one] if one in spread else 1.0
+                else:
+                    alt_spread = max(spread.get(t, 1.0) for t in alt)
+                if alt_spread > topic_spread:
+                    topic_spread = alt_spread
+            damp = ranking.topic and alt_in_topic
+            if one in tf if one is not None else _phrase_in(alt, tf):
+                f = tf[one] if one is not None else min(tf[t] for t in alt)
+                weight = bm25.saturate(f, norm) * (TOPIC_DAMPING if damp else 1.0)
+                if weight > body_credit:
+                    body_credit = weight
                 matched.update(alt)
                 found = True
-            if _phrase_in(alt, heading):
+            if one in heading if one is not None else _phrase_in(alt, heading):
                 credit = heading_weight
                 if damp:
                     # A heading that repeats the article's topic says little about its section,
                     # and an FAQ question is matched by what it asks, not by the subject.
                     headings_with = max(heading_spread.get(t, 1.0) for t in alt)
                     credit = HEADING_WEIGHT * (1.0 - max(headings_with, alt_spread))
-                heading_credit = max(heading_credit, credit)
+                if credit > heading_credit:
+                    heading_credit = credit
                 matched.update(alt)
                 found = True
-            in_definition = in_definition or _phrase_in(alt, defined)
+            if not in_definition:
+                in_definition = one in defined if one is not None else _phrase_in(alt, defined)
         score += idf * (body_credit + heading_credit + (ARTICLE_WEIGHT if in_topic else 0.0))
         if in_topic:
             topic_weight += idf * topic_spread
@@ -238,7 +251,7 @@ def _concept_idfs(index: SearchIndex, concepts: tuple[Concept, ...]) -> list[flo
     lower confidence a little, while a query of mostly unknown words still gets no answer.
     """
     # A phrase is as specific as its rarest word; the best alternative decides.
-    idfs = [max(max(index.idf("body", t) for t in alt) for alt in c.alternatives) for c in concepts]
+    idfs = [max(max(index.idf(t) for t in alt) for alt in c.alternatives) for c in concepts]
     known = [idf for idf, c in zip(idfs, concepts, strict=True) if c.known]
     if not known:
         return idfs
@@ -246,27 +259,16 @@ def _concept_idfs(index: SearchIndex, concepts: tuple[Concept, ...]) -> list[flo
     return [idf if c.known else typical for idf, c in zip(idfs, concepts, strict=True)]
 
 
-def _candidates(
-    index: SearchIndex, parsed: ParsedQuery, limit: int, ranking: Ranking
-) -> tuple[int, list]:
+def _candidates(index: SearchIndex, parsed: ParsedQuery, limit: int) -> tuple[int, list]:
     """Return (total matches, [(candidate score, stored fields)]) of the best candidates.
 
-    The impact postings (retrieve.py) find them in a bounded time whatever the words; Whoosh's
-    own search serves indexes built before those existed and the plain-BM25F baseline of the
-    evaluation (rerank off). Its total is Whoosh's estimate, not an exact count of the whole OR,
-    which would walk every posting of every word a second time.
+    The impact postings (retrieve.py) find them in a bounded time whatever the words.
     """
-    searcher: Searcher = index.searcher()
-    try:
-        if index.impacts is not None and ranking.rerank:
-            concepts = [c.alternatives for c in parsed.concepts]
-            total, found = retrieve(index.impacts, concepts, limit)
-            return total, [(score, index.stored_fields(doc)) for score, doc in found]
-        results = searcher.search(whoosh_query(parsed), limit=limit)
-        total = min(results.estimated_length(), index.doc_count)
-        return max(total, results.scored_length()), [(h.score, h.fields()) for h in results]
-    except Exception as exc:  # a damaged segment surfaces only when read
-        raise IndexUnreadable(f"{index.path}: search failed: {exc}") from exc
+    concepts = [c.alternatives for c in parsed.concepts]
+    total, found = retrieve(index.impacts, concepts, limit)
+    # The rerank reads the body counts of the query's terms and of its hints.
+    passages = index.passages([doc for _, doc in found], parsed.terms | parsed.hints)
+    return total, [(score, fields) for (score, _), fields in zip(found, passages, strict=True)]
 
 
 def rank(
@@ -278,9 +280,12 @@ def rank(
 ) -> SearchResults:
     """Return the requested page of passages for an already parsed query."""
     started = time.perf_counter()
-    if not parsed.concepts:
+    pinned = curation_of(index).pins.get(normalise(parsed.text))
+    if not parsed.concepts and not pinned:
         return SearchResults(parsed.text, parsed.corrected, 0, [], index.version, 0.0)
-    total, candidates = _candidates(index, parsed, max(CANDIDATES, offset + limit), ranking)
+    total, candidates = 0, []
+    if parsed.concepts:
+        total, candidates = _candidates(index, parsed, max(CANDIDATES, offset + limit))
     idfs = _concept_idfs(index, parsed.concepts)
     scored: list[tuple[_Scored, dict]] = []
     best = max((c[0] for c in candidates), default=0.0) or 1.0
@@ -289,12 +294,13 @@ def rank(
         if ranking.rerank and ranking.aboutness
         else {}
     )
-    for whoosh_score, fields in candidates:
+    for candidate_score, fields in candidates:
         s = _score(index, fields, parsed, idfs, ranking)
         if not ranking.rerank:
-            s = _Scored(whoosh_score, 1.0, s.matched)
-        elif whoosh_score > 0:
-            factor = (whoosh_score / best) ** CANDIDATE_WEIGHT * about.get(fields["article"], 1.0)
+            s = _Scored(candidate_score, 1.0, s.matched)
+        elif candidate_score > 0:
+            factor = (candidate_score / best) ** CANDIDATE_WEIGHT
+            factor *= about.get(fields["article"], 1.0)
             s = _Scored(s.score * factor, s.confidence, s.matched)
         scored.append((s, fields))
     vectors = passage_vectors(index) if ranking.rerank and ranking.semantic else None
@@ -308,20 +314,20 @@ def rank(
             for f, (s, fields) in zip(fused, scored, strict=True)
         ]
     scored.sort(key=lambda item: (-item[0].score, item[1]["article"], item[1]["position"]))
+    if pinned:
+        scored, total = _pin_first(index, parsed, scored, pinned, total)
     hits = []
     for s, fields in scored[offset : offset + limit]:
-        article = index.articles.get(fields["article"])
+        article = index.article(fields)
         hits.append(
             Hit(
                 id=fields["id"],
                 article=article.title if article else fields["title"],
                 article_slug=fields["article"],
                 section=fields["section"],
-                kind=fields["kind"],
                 text=fields["body"],
                 snippet=highlight(fields["body"], s.matched),
                 url=fields["url"],
-                date=fields.get("date", ""),
                 score=round(s.score, 4),
                 confidence=round(s.confidence, 3),
             )
@@ -330,14 +336,31 @@ def rank(
     return SearchResults(parsed.text, parsed.corrected, total, hits, index.version, took)
 
 
-def parse(index: SearchIndex, text: str, ranking: Ranking = DEFAULT_RANKING) -> ParsedQuery:
+def _pin_first(
+    index: SearchIndex, parsed: ParsedQuery, scored: list, pinned: str, total: int
+) -> tuple[list, int]:
+    """Put a curated pin first with full confidence, fetching it when it was no candidate."""
+    rest = [item for item in scored if item[1]["id"] != pinned]
+    if len(rest) < len(scored):
+        fields = next(item[1] for item in scored if item[1]["id"] == pinned)
+    else:
+        fields = index.passage(pinned, parsed.terms)
+        if fields is None:  # the build checked every pin: only a hand-edited index gets here
+            return scored, total
+        total += 1
+    top = scored[0][0].score if scored else 1.0
+    matched = frozenset(t for t in parsed.terms if t in fields["stats"]["tf"])
+    return [(_Scored(top, 1.0, matched), fields), *rest], total
+
+
+def parse(index: SearchIndex, text: QueryText, ranking: Ranking = DEFAULT_RANKING) -> ParsedQuery:
     """Parse what the user typed with the ranking's synonym and typo switches."""
     return parse_query(index, text, correct=ranking.typos, synonyms=ranking.synonyms)
 
 
 def search(
     index: SearchIndex,
-    text: str,
+    text: QueryText,
     limit: int = 10,
     offset: int = 0,
     ranking: Ranking = DEFAULT_RANKING,
@@ -346,11 +369,16 @@ def search(
     return rank(index, parse(index, text, ranking), limit, offset, ranking)
 
 
-def answer_from(results: SearchResults, parsed: ParsedQuery) -> Answer | None:
-    """Return the best answer among ranked results, or None when none is confident enough."""
-    if not results.hits or results.hits[0].confidence < ANSWER_THRESHOLD:
+def answer_from(
+    results: SearchResults, parsed: ParsedQuery, blocked: frozenset[str] | set[str] = frozenset()
+) -> Answer | None:
+    """Return the best answer among ranked results, or None when none is confident enough.
+
+    A curated blocked passage is never the answer: the best passage after it answers instead.
+    """
+    top = next((hit for hit in results.hits if hit.id not in blocked), None)
+    if top is None or top.confidence < ANSWER_THRESHOLD:
         return None
-    top = results.hits[0]
     return Answer(
         id=top.id,
         article=top.article,
@@ -368,19 +396,29 @@ class Answered:
     parsed: ParsedQuery
     results: SearchResults
     answer: Answer | None
+    # The answering passage's whole text ("tell me more" reads on from the answer); not
+    # always the first result's, since a curated block may skip it.
+    passage: str = ""
 
 
 def search_and_answer(
     index: SearchIndex,
-    text: str,
+    text: QueryText,
     limit: int = 1,
     offset: int = 0,
     ranking: Ranking = DEFAULT_RANKING,
 ) -> Answered:
     """Rank a page for what the user asked and pick the best answer (first page only)."""
     parsed = parse(index, text, ranking)
-    results = rank(index, parsed, limit, offset, ranking)
-    return Answered(parsed, results, answer_from(results, parsed) if offset == 0 else None)
+    blocked = curation_of(index).blocked
+    # Enough passages past the page that one may answer when the best ones are blocked.
+    lookahead = min(len(blocked), MAX_BLOCKED_LOOKAHEAD)
+    results = rank(index, parsed, limit + lookahead, offset, ranking)
+    found = answer_from(results, parsed, blocked) if offset == 0 else None
+    passage = next((h.text for h in results.hits if found and h.id == found.id), "")
+    if lookahead:
+        results = replace(results, hits=results.hits[:limit])
+    return Answered(parsed, results, found, passage)
 
 
 def answer(index: SearchIndex, text: str, ranking: Ranking = DEFAULT_RANKING) -> Answer | None:

@@ -22,18 +22,14 @@ lookups, and the passages examined for completions are capped (SAMPLE_DOCS).
 from __future__ import annotations
 
 import heapq
-import threading
-import weakref
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
-from whoosh import query as wq
-from whoosh.reading import TermNotFound
 from whoosh.support.charset import accent_map
 
-from .query import clean_query
+from .query import CleanQuery, QueryText, cleaned_text
 from .store import SearchIndex
 from .text import WORD_RE, stem
 
@@ -84,8 +80,7 @@ class _Tables:
     """Prefix-independent lookup tables of one index version."""
 
     def __init__(self, index: SearchIndex):
-        reader = index.searcher().reader()
-        self.phrases = _collect_phrases(index, reader)
+        self.phrases = _collect_phrases(index)
         # Phrase ids are in static rank order and every list below is sorted, so the first
         # ids that match are the best ones and a scan can stop there.
         self.by_key: dict[str, list[int]] = {}
@@ -101,16 +96,15 @@ class _Tables:
             self.by_first_key.setdefault(phrase.keys[0], []).append(i)
         self.phrase_words = sorted(self.by_word)
         self.first_words = sorted(self.by_first)
-        vocab = [
-            (t.decode("utf-8"), info.doc_frequency()) for t, info in reader.iter_field("spell")
-        ]
+        vocab = index.vocabulary()
         self.vocab = [w for w, _ in vocab]
         self.vocab_df = [df for _, df in vocab]
 
 
-def _collect_phrases(index: SearchIndex, reader) -> list[_Phrase]:
+def _collect_phrases(index: SearchIndex) -> list[_Phrase]:
     """Return deduplicated headings, questions and titles in static rank order."""
     found: dict[str, tuple[str, str, set[str]]] = {}  # folded text -> (text, kind, articles)
+    articles: set[str] = set()
 
     def add(text: str, kind: str, article: str) -> None:
         key = " ".join(fold_words(text))
@@ -123,9 +117,12 @@ def _collect_phrases(index: SearchIndex, reader) -> list[_Phrase]:
         best = kind if _KIND_RANK[kind] < _KIND_RANK[old[1]] else old[1]
         found[key] = (old[0], best, old[2] | {article})
 
-    for info in index.articles.values():
-        add(info.title, "article", info.slug)
-    for fields in reader.all_stored_fields():
+    passages = list(index.all_stored_fields())
+    for fields in passages:
+        if fields["article"] not in articles:
+            articles.add(fields["article"])
+            add(fields["title"], "article", fields["article"])
+    for fields in passages:
         kind = fields.get("kind")
         if kind == "intro":  # the intro's heading is the article title, added above
             continue
@@ -144,20 +141,9 @@ def _collect_phrases(index: SearchIndex, reader) -> list[_Phrase]:
     return phrases
 
 
-_TABLES: weakref.WeakKeyDictionary[SearchIndex, _Tables] = weakref.WeakKeyDictionary()
-_TABLES_LOCK = threading.Lock()
-
-
 def _tables(index: SearchIndex) -> _Tables:
-    """Return the tables of this index version, building them on first use."""
-    tables = _TABLES.get(index)
-    if tables is None:
-        with _TABLES_LOCK:
-            tables = _TABLES.get(index)
-            if tables is None:
-                tables = _Tables(index)
-                _TABLES[index] = tables
-    return tables
+    """Return the tables of this index version (kept on it), building them on first use."""
+    return index.derived("suggest", lambda: _Tables(index))
 
 
 def _with_prefix(words: list[str], prefix: str) -> list[str]:
@@ -225,7 +211,7 @@ def _phrase_matches(
 
 def _sample_docs(index: SearchIndex, tables: _Tables, full: list[str]) -> list[int] | None:
     """Return the first passages holding every complete content word (None: there is none)."""
-    terms = []
+    words, terms = [], []
     for word in full:
         if not stem(word):
             continue
@@ -233,39 +219,13 @@ def _sample_docs(index: SearchIndex, tables: _Tables, full: list[str]) -> list[i
         # stem across the four searched fields; the stem in the body covers other word forms.
         at = bisect_left(tables.vocab, word)
         known = at < len(tables.vocab) and tables.vocab[at] == word
-        terms.append(wq.Term("spell", word) if known else wq.Term("body", stem(word)))
-    if not terms:
+        if known:
+            words.append(word)
+        else:
+            terms.append(stem(word))
+    if not words and not terms:
         return None
-    return list(islice(index.searcher().docs_for_query(wq.And(terms)), SAMPLE_DOCS))
-
-
-def _co_occurrence(reader, word: str, sample: list[int], members: set[int]) -> int:
-    """Return how many sample passages hold word in the vocabulary field."""
-    count = 0
-    for d in reader.postings("spell", word).all_ids():
-        if d > sample[-1]:
-            break  # postings are sorted by document: nothing after this is in the sample
-        count += d in members
-    return count
-
-
-def _adjacent(reader, before: str, word: str, sample: list[int]) -> int:
-    """Return how many sample passages have word right after before (stop words skipped)."""
-    try:
-        first, second = reader.postings("spell", before), reader.postings("spell", word)
-    except TermNotFound:
-        return 0
-    count = 0
-    for d in sample:
-        for m in (first, second):
-            if m.is_active() and m.id() < d:
-                m.skip_to(d)
-        if not (first.is_active() and second.is_active()):
-            break
-        if first.id() == d == second.id():
-            after = {p + 1 for p in first.value_as("positions")}
-            count += any(p in after for p in second.value_as("positions"))
-    return count
+    return index.docs_with_all(words, terms, SAMPLE_DOCS)
 
 
 def _completions(
@@ -281,11 +241,10 @@ def _completions(
         return [vocab[i] for i in common[:limit]]
     if not sample:
         return []
-    reader = index.searcher().reader()
     members = set(sample)
     together = []
     for i in common:
-        count = _co_occurrence(reader, vocab[i], sample, members)
+        count = index.co_occurrence(vocab[i], sample, members)
         if count:
             together.append((-count, -df[i], vocab[i]))
     together.sort()
@@ -296,7 +255,7 @@ def _completions(
     adjacent = [
         (-n, count, neg_df, word)
         for count, neg_df, word in together[:limit]
-        if (n := _adjacent(reader, before, word, sample))
+        if (n := index.adjacent(before, word, sample))
     ]
     if adjacent:
         return [word for *_, word in sorted(adjacent)]
@@ -316,14 +275,17 @@ def _dedupe(items: Iterable[Suggestion], limit: int) -> list[Suggestion]:
     return out
 
 
-def suggest(index: SearchIndex, text: str, limit: int = DEFAULT_LIMIT) -> list[Suggestion]:
+def suggest(index: SearchIndex, text: QueryText, limit: int = DEFAULT_LIMIT) -> list[Suggestion]:
     """Return at most limit suggestions for what the user has typed so far, best first."""
-    cleaned = clean_query(text)
+    cleaned = cleaned_text(text)
     tokens = fold_words(cleaned)
     if not tokens:
         return []
     # A word is finished once something that is not part of a word (a space, "?") follows it.
-    ends_in_word = bool(WORD_RE.match(text[-1:]))
+    if isinstance(text, CleanQuery):
+        ends_in_word = text.ends_in_word
+    else:
+        ends_in_word = bool(WORD_RE.match(text[-1:]))
     partial = tokens[-1] if ends_in_word else None
     full = tokens[:-1] if partial is not None else tokens
     tables = _tables(index)

@@ -88,26 +88,42 @@ def count_problems(index: SearchIndex, content_dir: Path) -> list[str]:
     for key, want in expected.items():
         if manifest.get(key) != want:
             problems.append(f"manifest {key} is {manifest.get(key)}, the content has {want}")
-    in_manifest = {a["slug"]: a.get("passages") for a in manifest.get("articles", [])}
+    in_index = index.passages_per_article()
     in_content = {a.slug: len(a.passages) for a in articles}
-    for slug in sorted(set(in_manifest) | set(in_content)):
-        if in_manifest.get(slug) != in_content.get(slug):
+    for slug in sorted(set(in_index) | set(in_content)):
+        if in_index.get(slug) != in_content.get(slug):
             problems.append(
-                f"article {slug}: {in_manifest.get(slug)} passages in the index, "
+                f"article {slug}: {in_index.get(slug)} passages in the index, "
                 f"{in_content.get(slug)} in the content"
             )
     return problems
 
 
 def smoke_problems(index: SearchIndex, smoke: dict) -> list[str]:
-    """Run every smoke query against the index; return the ones that miss their sections."""
+    """Run every smoke query against the index; return the ones that miss their sections, and
+    every article that no passing smoke query finds (each article needs one)."""
     problems = []
+    covered: set[str] = set()
     for item in smoke["queries"]:
         results = search(index, item["q"], limit=1)
         found = answer(index, item["q"])
-        top = results.hits[0].section if results.hits else None
-        problems += smoke_item_problems(item, top, found.section if found else None, bool(found))
+        top = results.hits[0] if results.hits else None
+        missed = smoke_item_problems(
+            item, top.section if top else None, found.section if found else None, bool(found)
+        )
+        problems += missed
+        if top and not missed and not item.get("none"):
+            covered.add(top.article_slug)
+    for slug in sorted(_article_slugs(index) - covered):
+        problems.append(
+            f"article {slug} has no smoke query: add one to {SMOKE_FILE} whose top section is "
+            "in that article"
+        )
     return problems
+
+
+def _article_slugs(index: SearchIndex) -> set[str]:
+    return set(index.passages_per_article())
 
 
 def verify_index(index_root: Path, content_dir: Path, smoke_path: Path) -> VerifyReport:

@@ -39,7 +39,7 @@ pytestmark = pytest.mark.slow
 QUERY = "reason for restless leg syndrome"
 SEED_TITLE = "Understanding the Reason for Restless Leg Syndrome"
 LAMBDA_PROVIDED_TOPS = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3")
-PACKAGING_ONLY_TOPS = ("troposphere", "pip", "setuptools", "yaml", "requests", "tqdm", "slugify")
+PACKAGING_ONLY_TOPS = ("troposphere", "pip", "setuptools", "yaml", "requests", "tqdm")
 REPO_ONLY_TOPS = ("tests", "scripts", "content", "ops", "build", ".venv", ".ci")
 LAYER_TOPS = ("cryptography", "cffi", "pycparser", "_cffi_backend.cpython-311-x86_64-linux-gnu.so")
 
@@ -115,7 +115,7 @@ def test_dry_run_does_every_step_and_stops_before_the_upload(dry_run):
     # What ops must invalidate, with the version they should then see in /health.
     assert "flush-stage-cache" in out and "create-invalidation" in out
     assert f'"index_version": "{dry_run.version}"' in out
-    assert "zappa rollback dev -n 1" in out
+    assert "Roll back: scripts/rollback.sh dev" in out
 
 
 def test_zip_carries_the_index_and_only_what_runs(dry_run):
@@ -379,6 +379,14 @@ def test_health_names_the_shipped_index_version(lambda_run, dry_run):
     assert body["index_version"] == dry_run.version
 
 
+def test_the_package_serves_the_generated_api_description(lambda_run, in_process):
+    # Built with apispec on the first request: the package must ship it and what it imports.
+    status, body = lambda_run.status_and_json("rest-v1-get-openapi")
+    assert status == 200
+    assert body == in_process.get("/openapi.json").get_json()
+    assert set(body["paths"]) >= {"/search", "/answer", "/suggest", "/health"}
+
+
 def test_package_runs_alone_read_only_and_offline(lambda_run):
     # Nothing imported from outside the package, the boto3 stand-in or the standard library.
     assert lambda_run.foreign_modules == []
@@ -439,6 +447,23 @@ def test_a_failed_smoke_query_stops_the_chain_before_packaging(tmp_path):
     assert "'is rls genetic': top section 'Genetic Predisposition'" in done.stderr
     assert "stopped at step: 2/5 verify" in done.stderr
     assert "3/5" not in done.stdout
+    assert not package.exists()
+
+
+def test_an_article_without_a_smoke_query_stops_the_chain_before_packaging(tmp_path):
+    from .conftest import make_content
+
+    content = make_content(tmp_path / "content", "houseplant-watering.txt")
+    package = tmp_path / "dev.zip"
+    done = _deploy(
+        "dev",
+        "--dry-run",
+        *("--content", str(content), "--index", str(tmp_path / "index")),
+        *("--output", str(package)),
+    )
+    assert done.returncode == 1
+    assert "article houseplant-watering has no smoke query" in done.stderr
+    assert "stopped at step: 2/5 verify" in done.stderr
     assert not package.exists()
 
 

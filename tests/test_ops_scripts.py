@@ -17,7 +17,17 @@ from service.config import ENV_SETTINGS
 
 from .conftest import ROOT, make_content
 
-SCRIPTS = ["verify_index.py", "package.py", "check_artifact.py", "query_report.py", "cold_start.py"]
+SCRIPTS = [
+    "verify_index.py",
+    "package.py",
+    "check_artifact.py",
+    "query_report.py",
+    "cold_start.py",
+    "stage_settings.py",
+    "publish_layer.py",
+    "zappa_roles.py",
+    "lifecycle.py",
+]
 
 
 def _script(name: str, *args: str) -> subprocess.CompletedProcess:
@@ -98,7 +108,27 @@ def test_verify_reports_missing_index_and_bad_smoke_file(tmp_path, content_dir, 
     assert "query 1 needs a 'q' and either 'sections'" in done.stderr
 
 
-# zappa_settings.json and ops.settings
+def test_verify_names_an_article_without_a_smoke_query_until_it_has_one(tmp_path):
+    from index.build import build_index
+
+    content = make_content(tmp_path / "content", "cast-iron-skillet-care.txt")
+    index = tmp_path / "index"
+    build_index(content, index)
+    args = ("--index", str(index), "--content", str(content))
+    done = _script("verify_index.py", *args)
+    assert done.returncode == 1
+    assert "article cast-iron-skillet-care has no smoke query" in done.stderr
+    assert "restless-leg-syndrome" not in done.stderr  # the seed article has its queries
+    smoke_file = content / "smoke-queries.json"
+    smoke = json.loads(smoke_file.read_text())
+    smoke["queries"].append({"q": "remove rust from a skillet", "sections": ["Removing Rust"]})
+    smoke_file.write_text(json.dumps(smoke))
+    done = _script("verify_index.py", *args)
+    assert done.returncode == 0, done.stderr
+    assert "verified: 2 articles" in done.stdout
+
+
+# zappa_settings.json and scripts/stage_settings.py
 
 
 def test_settings_give_both_stages_what_lambda_needs():
@@ -149,7 +179,7 @@ def test_upload_needs_a_real_bucket(tmp_path):
     path.write_text(json.dumps(settings))
     assert upload_problems(stage_settings("prod", path)) == []
     done = subprocess.run(
-        [sys.executable, "-m", "ops.settings", "prod", "--upload"],
+        [sys.executable, str(ROOT / "scripts" / "stage_settings.py"), "prod", "--upload"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -281,7 +311,7 @@ def test_query_log_module_is_what_the_report_reads(tmp_path, client, capsys):
 @pytest.mark.skipif(not can_isolate(), reason="needs a network namespace (root and unshare)")
 def test_first_deploy_role_step_loads_the_stage_and_only_then_needs_aws(tmp_path):
     venv = ensure_deploy_venv()
-    command = [str(venv / "bin" / "python"), "-m", "ops.zappa_roles", "dev"]
+    command = [str(venv / "bin" / "python"), "scripts/zappa_roles.py", "dev"]
     done = subprocess.run(
         isolated(command),
         cwd=ROOT,
@@ -295,3 +325,14 @@ def test_first_deploy_role_step_loads_the_stage_and_only_then_needs_aws(tmp_path
     assert done.returncode == 1
     assert "cannot set up the IAM role for dev" in done.stderr
     assert "iam.amazonaws.com" in done.stderr
+
+
+def test_ops_holds_the_logic_and_scripts_hold_its_command_lines():
+    # ops/lambda_runner.py is no command line for people: the artifact harness (ops/artifact.py)
+    # runs it inside the stand-in Lambda process.
+    for path in sorted((ROOT / "ops").glob("*.py")):
+        if path.name == "lambda_runner.py":
+            continue
+        text = path.read_text()
+        assert "argparse" not in text and "__main__" not in text, f"{path}: a command line"
+        assert "python -m ops." not in text, f"{path}: names a command line that moved"
