@@ -38,6 +38,7 @@ from .errors import BadContent, BuildError
 from .impacts import ImpactWriter
 from .layout import CURRENT_FILE, MANIFEST_FILE
 from .schema import SCHEMA_VERSION, make_schema
+from .semantic import build_vectors
 from .snippets import sentences
 from .synonyms import EMPTY, parse_synonyms
 from .text import raw_words, stems
@@ -187,10 +188,12 @@ def write_index(
         total = sum(len(a.passages) for a in articles)
         done = 0
         ids: list[str] = []
+        embedded: list[dict] = []
         try:
             for doc, keywords, heading in _documents(articles, curation):
                 spell = doc.pop("spell")
                 writer.add_document(passage=doc, article=doc["article"], spell=spell)
+                embedded.append({k: doc[k] for k in ("id", "title", "section", "body")})
                 impacts.add(doc["body"], heading, doc["title"], keywords)
                 ids.append(doc["id"])
                 done += 1
@@ -205,6 +208,8 @@ def write_index(
         _check_numbering(ix, ids)
         ix.close()
         impacts.write(staging)
+        # Passage vectors for the semantic rerank, when an encoder is set up (semantic.py).
+        semantic = build_vectors(embedded, staging)
         manifest = {
             "index_version": version,
             "schema_version": SCHEMA_VERSION,
@@ -214,6 +219,7 @@ def write_index(
             "passage_count": total,
             "libraries": _library_versions(),
             "curation": curation.manifest(),
+            **({"semantic": semantic} if semantic else {}),
             **(extra_manifest or {}),
         }
         for path in extra_files:
