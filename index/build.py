@@ -46,6 +46,7 @@ from .errors import BadContent, BuildError
 from .impacts import ImpactWriter
 from .layout import CURRENT_FILE, MANIFEST_FILE
 from .schema import SCHEMA_VERSION, make_schema
+from .semantic import build_vectors
 from .snippets import sentences
 from .synonyms import EMPTY, parse_synonyms
 from .text import raw_words, stems
@@ -230,10 +231,12 @@ def _write_staging(
     total = sum(len(a.passages) for a in articles)
     done = 0
     ids: list[str] = []
+    embedded: list[dict] = []
     try:
         for doc, keywords, heading in _documents(articles, curation):
             spell = doc.pop("spell")
             writer.add_document(passage=doc, article=doc["article"], spell=spell)
+            embedded.append({k: doc[k] for k in ("id", "title", "section", "body")})
             impacts.add(doc["body"], heading, doc["title"], keywords)
             ids.append(doc["id"])
             done += 1
@@ -248,6 +251,8 @@ def _write_staging(
     _check_numbering(ix, ids)
     ix.close()
     impacts.write(staging)
+    # Passage vectors for the semantic rerank, when an encoder is set up (semantic.py).
+    semantic = build_vectors(embedded, staging)
     built_ns = time.time_ns()
     return {
         "index_version": version,
@@ -261,6 +266,7 @@ def _write_staging(
         "passage_count": total,
         "libraries": _library_versions(),
         "curation": curation.manifest(),
+        **({"semantic": semantic} if semantic else {}),
         **(extra_manifest or {}),
     }
 
