@@ -29,6 +29,8 @@ from .content import Article, load_articles
 from .errors import BadContent, BuildError
 from .impacts import ImpactWriter
 from .layout import CURRENT_FILE, MANIFEST_FILE
+from .popular import FILE_NAME as POPULAR_FILE
+from .popular import load_popular
 from .schema import SCHEMA_VERSION, make_schema
 from .snippets import sentences
 from .synonyms import load_synonyms
@@ -36,7 +38,7 @@ from .text import raw_words, stems, words
 
 KEEP_VERSIONS = 2
 # Curated files that live beside the articles and change what the index answers.
-CURATED_FILES = ("synonyms.txt",)
+CURATED_FILES = ("synonyms.txt", POPULAR_FILE)
 
 Progress = Callable[[int, int], None]
 
@@ -267,9 +269,14 @@ def build_index(
     try:
         articles = load_articles(content_dir)
         synonyms = load_synonyms(content_dir / "synonyms.txt")
+        popular = load_popular(content_dir / POPULAR_FILE)
     except BadContent as exc:
         raise BuildError(str(exc)) from exc
     version, hashes = content_version(content_dir)
-    extra = {"content_files": hashes, "synonym_rules": len(synonyms)}
+    extra = {
+        "content_files": hashes,
+        "synonym_rules": len(synonyms),
+        "popular_queries": len(popular),
+    }
     curated = [content_dir / n for n in CURATED_FILES if (content_dir / n).is_file()]
     return write_index(articles, output_dir, version, extra, progress, curated)

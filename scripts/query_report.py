@@ -10,6 +10,10 @@ Examples:
     aws logs filter-log-events --log-group-name /aws/lambda/faq-search-prod \\
         --filter-pattern '{ $.event = "query" }' > week.json
     python scripts/query_report.py week.json --top 30 --low-confidence 0.8
+    python scripts/query_report.py week.json --popular content/popular-queries.txt
+
+With --popular FILE it also writes the queries asked most often (at least --min-count times)
+that found something, as the search box's popular-queries file (rebuild the index after).
 """
 
 from __future__ import annotations
@@ -21,7 +25,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ops.query_report import ReportError, format_report, read_records, summarize  # noqa: E402
+from index.popular import MAX_QUERIES  # noqa: E402
+from ops.query_report import (  # noqa: E402
+    ReportError,
+    format_popular,
+    format_report,
+    popular_queries,
+    read_records,
+    summarize,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,9 +51,24 @@ def main(argv: list[str] | None = None) -> int:
         help="list answers and top hits with confidence below C (default: 0.7)",
     )
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument(
+        "--popular",
+        type=Path,
+        metavar="FILE",
+        help="also write the popular queries there, e.g. content/popular-queries.txt",
+    )
+    parser.add_argument(
+        "--min-count",
+        type=int,
+        default=3,
+        metavar="N",
+        help="a popular query was asked at least N times (default: 3), e.g. --min-count 5",
+    )
     args = parser.parse_args(argv)
     if args.top < 1 or not 0 < args.low_confidence <= 1:
         parser.error("--top must be at least 1 and --low-confidence within (0, 1]")
+    if args.min_count < 1:
+        parser.error("--min-count must be at least 1")
 
     def records():
         for path in args.logs:
@@ -62,6 +89,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     data = summary.as_dict(args.top)
     print(json.dumps(data, indent=1) if args.json else format_report(data, len(args.logs)))
+    if args.popular:
+        rows = popular_queries(summary, args.min_count, MAX_QUERIES)
+        try:
+            args.popular.write_text(format_popular(rows), encoding="utf-8")
+        except OSError as exc:
+            print(f"error: {args.popular}: cannot be written: {exc.strerror}", file=sys.stderr)
+            return 1
+        print(f"{args.popular}: {len(rows)} popular queries; rebuild the index to use them")
     return 0
 
 

@@ -290,10 +290,12 @@ SPEC: dict = {
                     "text": {"type": "string", "description": "Plain text to put in the box."},
                     "kind": {
                         "type": "string",
-                        "enum": ["question", "article", "heading", "completion"],
+                        "enum": ["query", "question", "article", "heading", "completion"],
                         "description": (
+                            "query: one of the site's popular queries (popular-queries.txt); "
                             "question: an FAQ question; article: an article title; heading: a "
-                            "section heading; completion: the typed words, last one completed."
+                            "section heading; completion: the typed words, last one completed "
+                            "(or a word the site never uses replaced by its synonym)."
                         ),
                     },
                 },
