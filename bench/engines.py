@@ -60,7 +60,7 @@ def _open_ours(folder: Path) -> Search:
     from index.store import IndexProvider
 
     index = IndexProvider(folder).get()
-    index.searcher()  # what the service does on its first request
+    index.probe()  # what the service does on its first request
 
     def run(q: str) -> list[str]:
         try:

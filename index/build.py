@@ -25,15 +25,15 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from .content import Article, load_articles
+from .content import Article, article_files, load_articles, read_content_file, read_content_text
 from .errors import BadContent, BuildError
 from .impacts import ImpactWriter
 from .layout import CURRENT_FILE, MANIFEST_FILE
 from .popular import FILE_NAME as POPULAR_FILE
-from .popular import load_popular
+from .popular import parse_popular
 from .schema import SCHEMA_VERSION, make_schema
 from .snippets import sentences
-from .synonyms import load_synonyms
+from .synonyms import EMPTY, parse_synonyms
 from .text import raw_words, stems, words
 
 KEEP_VERSIONS = 2
@@ -53,9 +53,8 @@ class BuildResult:
 
 def content_files(content_dir: Path) -> list[Path]:
     """Return every file whose bytes define the index: articles and curated files, sorted."""
-    article_dir = content_dir / "articles" if (content_dir / "articles").is_dir() else content_dir
-    files = sorted(article_dir.glob("*.txt"))
-    files += [content_dir / name for name in CURATED_FILES if (content_dir / name).is_file()]
+    files = article_files(content_dir)
+    files += [content_dir / name for name in CURATED_FILES if (content_dir / name).exists()]
     return sorted(set(files))
 
 
@@ -64,7 +63,7 @@ def content_version(content_dir: Path) -> tuple[str, dict[str, str]]:
     digest = hashlib.sha256(f"schema={SCHEMA_VERSION}\n".encode())
     hashes: dict[str, str] = {}
     for path in content_files(content_dir):
-        data = path.read_bytes()
+        data = read_content_file(path, content_dir)
         rel = path.relative_to(content_dir).as_posix()
         hashes[rel] = hashlib.sha256(data).hexdigest()
         digest.update(f"{rel}\n{hashes[rel]}\n".encode())
@@ -266,13 +265,23 @@ def build_index(
     """Parse every article under content_dir and build the index into output_dir atomically."""
     if not content_dir.is_dir():
         raise BuildError(f"{content_dir}: content folder not found")
+    synonyms_path = content_dir / "synonyms.txt"
     try:
         articles = load_articles(content_dir)
-        synonyms = load_synonyms(content_dir / "synonyms.txt")
-        popular = load_popular(content_dir / POPULAR_FILE)
+        synonyms = (
+            parse_synonyms(read_content_text(synonyms_path, content_dir), str(synonyms_path))
+            if synonyms_path.exists()
+            else EMPTY
+        )
+        popular_path = content_dir / POPULAR_FILE
+        popular = (
+            parse_popular(read_content_text(popular_path, content_dir), str(popular_path))
+            if popular_path.exists()
+            else []
+        )
+        version, hashes = content_version(content_dir)
     except BadContent as exc:
         raise BuildError(str(exc)) from exc
-    version, hashes = content_version(content_dir)
     extra = {
         "content_files": hashes,
         "synonym_rules": len(synonyms),

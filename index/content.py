@@ -8,12 +8,27 @@ lines, then reader comments (a name line, the comment, a date line), zero or mor
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BadContent
+from .snippets import sentences
 from .text import normalize, slugify
+
+# What one content file may hold. The largest real article is under 50 KB with 30 sections and
+# no section over 8,000 characters; far past that is a mistake or an attack, and indexing it
+# would take minutes and hundreds of megabytes: the build stops, naming the file.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_SECTIONS = 1_000
+# A longer section is split into passages of at most this many characters (at paragraph, then
+# sentence, then word ends), so no single passage makes snippets or stored fields huge.
+MAX_PASSAGE_CHARS = 12_000
+# Editors' backup, swap and lock files, and hidden files, are never articles.
+_SKIPPED_PREFIXES = (".", "#", "~")
+_SKIPPED_SUFFIXES = ("~", "#", ".bak", ".orig", ".swp", ".swo", ".tmp")
 
 _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -187,9 +202,13 @@ def parse_article(text: str, slug: str, source: str = "<text>") -> Article:
     if not lines:
         raise BadContent(f"{source}: the file is empty; an article starts with its title line")
     title = lines.pop(0)
-    if is_date_line(title) or len(title) > 200:
+    # Messages describe the text, never quote it: a file may hold what must not be printed.
+    if is_date_line(title):
+        raise BadContent(f"{source}: the first line must be the article's title, not a date")
+    if len(title) > 200:
         raise BadContent(
-            f"{source}: the first line must be the article's title, got {title[:60]!r}"
+            f"{source}: the first line must be the article's title (at most 200 characters), "
+            f"it has {len(title)}"
         )
     while lines and not lines[0]:
         lines.pop(0)
@@ -214,17 +233,25 @@ def parse_article(text: str, slug: str, source: str = "<text>") -> Article:
         if not paragraphs:
             return
         base = "intro" if kind == "intro" else slugify(section)
-        seen[base] = seen.get(base, 0) + 1
-        section_slug = base if seen[base] == 1 else f"{base}-{seen[base]}"
-        article.passages.append(
-            Passage(
-                id=f"{slug}/{section_slug}",
-                slug=section_slug,
-                section=section,
-                text="\n\n".join(paragraphs),
-                kind=kind,
-                position=len(article.passages),
+        for text in split_passage("\n\n".join(paragraphs)):
+            seen[base] = seen.get(base, 0) + 1
+            section_slug = base if seen[base] == 1 else f"{base}-{seen[base]}"
+            article.passages.append(
+                Passage(
+                    id=f"{slug}/{section_slug}",
+                    slug=section_slug,
+                    section=section,
+                    text=text,
+                    kind=kind,
+                    position=len(article.passages),
+                )
             )
+
+    sections = sum(1 for unit_kind, _ in units if unit_kind == "h")
+    if sections > MAX_SECTIONS:
+        raise BadContent(
+            f"{source}: {sections:,} headings; an article may have at most {MAX_SECTIONS:,} "
+            "(split it into several articles)"
         )
 
     for unit_kind, value in units:
@@ -236,28 +263,113 @@ def parse_article(text: str, slug: str, source: str = "<text>") -> Article:
             paragraphs.append(value)
     flush()
     if not article.passages:
-        raise BadContent(f"{source}: no body text found under the title {title[:60]!r}")
+        raise BadContent(f"{source}: no body text found under the title (line 1)")
     return article
 
 
-def load_article(path: Path) -> Article:
-    """Read and parse one article file; raise BadContent naming the file on any problem."""
+def split_passage(text: str, limit: int = MAX_PASSAGE_CHARS) -> list[str]:
+    """Split text into parts of at most limit characters at paragraph, sentence or word ends."""
+    if len(text) <= limit:
+        return [text]
+    pieces: list[tuple[str, str]] = []  # (joiner before it, piece)
+    for n, paragraph in enumerate(text.split("\n\n")):
+        for m, sentence in enumerate(sentences(paragraph) or [paragraph]):
+            joiner = "\n\n" if n and not m else " "
+            while len(sentence) > limit:  # one endless sentence: cut at the last space
+                cut = sentence.rfind(" ", 0, limit + 1)
+                cut = cut if cut > 0 else limit
+                pieces.append((joiner, sentence[:cut]))
+                sentence, joiner = sentence[cut:].lstrip(), " "
+            pieces.append((joiner, sentence))
+    parts: list[str] = []
+    current = ""
+    for joiner, piece in pieces:
+        if current and len(current) + len(joiner) + len(piece) > limit:
+            parts.append(current)
+            current = ""
+        current = current + joiner + piece if current else piece
+    if current:
+        parts.append(current)
+    return parts
+
+
+def is_content_name(name: str) -> bool:
+    """Return False for hidden files and editor backups, which are never content."""
+    return not name.startswith(_SKIPPED_PREFIXES) and not name.endswith(_SKIPPED_SUFFIXES)
+
+
+def article_dir(content_dir: Path) -> Path:
+    """Return the folder holding the articles: content_dir/articles, or content_dir itself."""
+    return content_dir / "articles" if (content_dir / "articles").is_dir() else content_dir
+
+
+def article_files(content_dir: Path) -> list[Path]:
+    """Return the article files (*.txt) of content_dir, sorted, hidden files and backups skipped."""
+    return sorted(p for p in article_dir(content_dir).glob("*.txt") if is_content_name(p.name))
+
+
+def read_content_file(path: Path, root: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """Return the bytes of path, a regular file inside root; raise BadContent naming it if not.
+
+    Every content file is read here: a link that leads out of the content folder, a FIFO (which
+    would block the build), a device or a file over limit is refused, and no message quotes
+    what the file holds.
+    """
+    real = Path(os.path.realpath(path))
+    if not real.is_relative_to(os.path.realpath(root)):
+        raise BadContent(
+            f"{path}: leads outside the content folder (a symbolic link?); "
+            "only files inside it are read"
+        )
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BadContent(f"{path}: not valid UTF-8 (byte {exc.start}); save it as UTF-8") from exc
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; O_NOFOLLOW: real was resolved.
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_NOCTTY)
     except OSError as exc:
         raise BadContent(f"{path}: cannot be read: {exc.strerror}") from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise BadContent(f"{path}: not a regular file (a FIFO, device or folder?)")
+        too_big = BadContent(
+            f"{path}: over {limit:,} bytes, the most a content file may hold "
+            "(split it into several articles)"
+        )
+        if info.st_size > limit:
+            raise too_big
+        chunks, size = [], 0
+        while size <= limit and (chunk := os.read(fd, min(1 << 20, limit + 1 - size))):
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:  # grew while being read
+            raise too_big
+        return b"".join(chunks)
+    except OSError as exc:
+        raise BadContent(f"{path}: cannot be read: {exc.strerror}") from exc
+    finally:
+        os.close(fd)
+
+
+def read_content_text(path: Path, root: Path) -> str:
+    """Return a content file's text (UTF-8, BOM dropped); raise BadContent naming it if not."""
+    data = read_content_file(path, root)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadContent(f"{path}: not valid UTF-8 (byte {exc.start}); save it as UTF-8") from exc
+
+
+def load_article(path: Path, root: Path | None = None) -> Article:
+    """Read and parse one article file inside root (default: its folder); raise BadContent."""
+    text = read_content_text(path, root if root is not None else path.parent)
     return parse_article(text, slugify(path.stem), source=str(path))
 
 
 def load_articles(content_dir: Path) -> list[Article]:
     """Parse every article (*.txt) under content_dir/articles, or content_dir itself, by name."""
-    article_dir = content_dir / "articles" if (content_dir / "articles").is_dir() else content_dir
-    paths = sorted(article_dir.glob("*.txt"))
+    paths = article_files(content_dir)
     if not paths:
-        raise BadContent(f"{article_dir}: no articles (*.txt) found")
-    articles = [load_article(p) for p in paths]
+        raise BadContent(f"{article_dir(content_dir)}: no articles (*.txt) found")
+    articles = [load_article(p, content_dir) for p in paths]
     slugs: dict[str, Path] = {}
     for path, article in zip(paths, articles, strict=True):
         if article.slug in slugs:

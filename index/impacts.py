@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import mmap
 import pickle
-import threading
 from array import array
-from collections import Counter, OrderedDict
+from collections import Counter
 from pathlib import Path
 
+from . import bm25
+from .caches import Lru
 from .schema import FIELD_BOOSTS, SEARCH_FIELDS
 from .text import stems
 
 POSTINGS_FILE = "impacts.bin"
 TERMS_FILE = "impacts.terms"
 FORMAT = 1
-K1, B = 1.2, 0.75
 FIELDS = SEARCH_FIELDS
 BOOSTS = tuple(FIELD_BOOSTS[f] for f in FIELDS)
 # Decoded postings of common words are kept per process, up to this many postings in all
@@ -74,9 +74,9 @@ class ImpactWriter:
     def write(self, folder: Path) -> None:
         """Write impacts.bin and impacts.terms into folder."""
         averages = [sum(lengths) / max(self.count, 1) or 1.0 for lengths in self._lengths]
-        # Per field and passage: the BM25 length normalisation K1 * (1 - B + B * len / avg).
+        # Per field and passage: BM25's length normalisation.
         norms = [
-            [K1 * (1 - B + B * n / avg) for n in lengths]
+            [bm25.length_norm(n, avg) for n in lengths]
             for lengths, avg in zip(self._lengths, averages, strict=True)
         ]
         fields = list(zip(range(len(FIELDS)), BOOSTS, norms, strict=True))
@@ -92,7 +92,7 @@ class ImpactWriter:
                     for shift, boost, norm in fields:
                         tf = (packed >> (8 * shift)) & 255
                         if tf:
-                            weight += boost * tf * (K1 + 1) / (tf + norm[docnum])
+                            weight += boost * bm25.saturate(tf, norm[docnum])
                     weights.append(weight)
                 out.write(docs.tobytes())
                 out.write(weights.tobytes())
@@ -119,9 +119,8 @@ class ImpactPostings:
             # mmap: pages are read on demand and shared between processes; an empty index
             # (no terms) has an empty file, which mmap refuses.
             self._data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-        self._cache: OrderedDict[str, dict[int, float]] = OrderedDict()
-        self._cached = 0
-        self._lock = threading.Lock()
+        # Decoded postings of common words, bounded by their total count of postings.
+        self._cache: Lru[dict[int, float]] = Lru(CACHE_POSTINGS, weigh=len)
 
     def df(self, term: str) -> int:
         """Return how many passages hold term in any searched field."""
@@ -135,29 +134,14 @@ class ImpactPostings:
             return {}
         offset, count = entry
         if count >= CACHE_MIN_DF:
-            with self._lock:
-                found = self._cache.get(term)
-                if found is not None:
-                    self._cache.move_to_end(term)
-                    return found
+            found = self._cache.get(term)
+            if found is not None:
+                return found
         docs, weights = array("I"), array("f")
         middle = offset + count * docs.itemsize
         docs.frombytes(self._data[offset:middle])
         weights.frombytes(self._data[middle : middle + count * weights.itemsize])
         found = dict(zip(docs, weights, strict=True))
         if count >= CACHE_MIN_DF:
-            with self._lock:
-                if term not in self._cache:
-                    self._cache[term] = found
-                    self._cached += count
-                while self._cached > CACHE_POSTINGS and len(self._cache) > 1:
-                    _, dropped = self._cache.popitem(last=False)
-                    self._cached -= len(dropped)
+            self._cache.put(term, found)
         return found
-
-
-def load_impacts(folder: Path, doc_count: int) -> ImpactPostings | None:
-    """Open folder's impact postings; None when it has none (an index built before them)."""
-    if not (folder / TERMS_FILE).is_file():
-        return None
-    return ImpactPostings(folder, doc_count)

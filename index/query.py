@@ -9,13 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import islice
-
-from whoosh import query as wq
 
 from .errors import BadQuery
 from .lexicon import is_english
-from .schema import FIELD_BOOSTS, SEARCH_FIELDS
 from .store import SearchIndex
 from .synonyms import EMPTY
 from .text import STOP_WORDS, WORD_RE, normalize, raw_words, stem
@@ -157,23 +153,12 @@ def _is_transposition(word: str, candidate: str) -> bool:
 
 def _doc_ids(index: SearchIndex, terms: list[str]) -> set[int]:
     """Return the ids of passages holding any of terms in any searched field."""
-    if index.impacts is not None:  # decoded arrays, not Whoosh's per-posting Python
-        return {doc for term in terms for doc in index.impacts.weights(term)}
-    reader = index.searcher().reader()
-    ids: set[int] = set()
-    for term in terms:
-        for field in SEARCH_FIELDS:
-            if reader.doc_frequency(field, term):
-                ids.update(reader.postings(field, term).all_ids())
-    return ids
+    return index.doc_ids(terms)
 
 
 def _postings(index: SearchIndex, term: str) -> int:
     """Return how many postings term has over the searched fields."""
-    if index.impacts is not None:
-        return index.impacts.df(term)
-    searcher = index.searcher()
-    return sum(searcher.doc_frequency(f, term) for f in SEARCH_FIELDS)
+    return index.df(term)
 
 
 class _ContextCheck:
@@ -274,8 +259,7 @@ def _find_correction(index: SearchIndex, word: str, context: list[str]) -> tuple
         head = word[:-cut]
         if len(head) < 4:
             break
-        prefixed = index.searcher().reader().expand_prefix("spell", head)
-        extensions = [t.decode("utf-8") for t in islice(prefixed, MAX_PREFIX_SCAN)]
+        extensions = index.words_with_prefix(head, MAX_PREFIX_SCAN)
         extensions = [w for w in extensions if w != word and _known(index, stem(w))]
         # The shortest extension that fits the context (ties: the first in vocabulary order).
         for extension in sorted(extensions, key=len):
@@ -288,11 +272,7 @@ def _prefix_alternatives(index: SearchIndex, term: str) -> list[Phrase]:
     """Return index terms that extend an unknown term ("wors" -> "worsen"), most frequent first."""
     if len(term) < 4:
         return []
-    reader = index.searcher().reader()
-    extensions = (
-        t.decode("utf-8") for t in islice(reader.expand_prefix("body", term), MAX_PREFIX_SCAN)
-    )
-    found = sorted(((reader.doc_frequency("body", t), t) for t in extensions), reverse=True)
+    found = sorted(index.body_terms(term, MAX_PREFIX_SCAN), reverse=True)
     return [(t,) for _, t in found[: MAX_ALTERNATIVES - 1]]
 
 
@@ -374,13 +354,3 @@ def parse_query(
         opener,
         intent_hints(tokens),
     )
-
-
-def whoosh_query(parsed: ParsedQuery) -> wq.Query:
-    """Build the candidate query: any term of any concept, in any field, field-boosted."""
-    clauses = [
-        wq.Term(field, term, boost=FIELD_BOOSTS[field])
-        for term in sorted(parsed.terms)
-        for field in SEARCH_FIELDS
-    ]
-    return wq.Or(clauses) if clauses else wq.NullQuery

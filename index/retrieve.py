@@ -19,9 +19,9 @@ bound was reached, then a lower bound). Either way it costs nothing extra to com
 from __future__ import annotations
 
 import heapq
-import math
 from operator import itemgetter
 
+from . import bm25
 from .impacts import ImpactPostings
 
 Phrase = tuple[str, ...]
@@ -59,10 +59,6 @@ def concept_postings(postings: ImpactPostings, alternatives: tuple[Phrase, ...])
     return merged
 
 
-def _idf(doc_count: int, df: int) -> float:
-    return math.log(1 + (doc_count - df + 0.5) / (df + 0.5))
-
-
 def retrieve(
     postings: ImpactPostings, concepts: list[tuple[Phrase, ...]], limit: int
 ) -> tuple[int, list[tuple[float, int]]]:
@@ -71,7 +67,7 @@ def retrieve(
     for alternatives in concepts:
         found = concept_postings(postings, alternatives)
         if found:
-            weighted.append((found, _idf(postings.doc_count, len(found))))
+            weighted.append((found, bm25.idf(postings.doc_count, len(found))))
     if not weighted:
         return 0, []
     weighted.sort(key=lambda item: len(item[0]))

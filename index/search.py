@@ -1,6 +1,7 @@
 """Rank passages for a parsed query and pick the best answer.
 
-Whoosh (BM25F over body, section heading, title and keywords) finds the candidates; a rerank
+The impact postings (BM25F over body, section heading, title and keywords; retrieve.py) find
+the candidates; a rerank
 over those few candidates then applies what plain BM25F gets wrong on article-shaped content:
 words that name an article's topic count less inside that article, headings and FAQ questions
 count more, "what is X" prefers the passage that defines X, and a passage must cover the
@@ -12,10 +13,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from whoosh.searching import Searcher
-
-from .errors import IndexUnreadable
-from .query import Concept, ParsedQuery, parse_query, whoosh_query
+from . import bm25
+from .query import Concept, ParsedQuery, parse_query
 from .retrieve import retrieve
 from .snippets import best_sentences, highlight
 from .store import SearchIndex
@@ -25,7 +24,6 @@ CANDIDATES = 50
 # content it changes nothing measurable, while on 64k short documents it keeps BM25F's length
 # signal (a short title that is all query words), which lifts top-10 from 0.80 to 0.84.
 CANDIDATE_WEIGHT = 0.2
-K1, B = 1.2, 0.75
 HEADING_WEIGHT = 1.2
 # A question matched by an FAQ entry's own question is the best answer a site can give.
 FAQ_WEIGHT = 1.6
@@ -77,7 +75,8 @@ class Ranking:
     typos: bool = True
     topic: bool = True
     questions: bool = True
-    # False: Whoosh's plain BM25F order, and any match counts as an answer (the baseline).
+    # False: the candidates' plain BM25F order, and any match counts as an answer (the
+    # baseline).
     rerank: bool = True
 
 
@@ -92,11 +91,9 @@ class Hit:
     article: str
     article_slug: str
     section: str
-    kind: str
     text: str
     snippet: str
     url: str
-    date: str
     score: float
     confidence: float
 
@@ -150,11 +147,11 @@ def _score(
     tf, length = stats["tf"], stats["len"]
     heading = stats.get("sec", ())
     defined = stats.get("def", ())
-    article = index.articles.get(fields["article"])
+    article = index.article(fields)
     topic = article.topic_terms if article else frozenset()
     spread = article.topic_spread if article else {}
     heading_spread = article.topic_heading_spread if article else {}
-    norm = K1 * (1 - B + B * length / max(index.avg_body_length, 1.0))
+    norm = bm25.length_norm(length, max(index.avg_body_length, 1.0))
     heading_weight = HEADING_WEIGHT
     if ranking.questions and fields["kind"] == "faq" and parsed.question:
         heading_weight *= FAQ_WEIGHT
@@ -173,8 +170,8 @@ def _score(
             damp = ranking.topic and _phrase_in(alt, topic)
             if _phrase_in(alt, tf):
                 f = min(tf[t] for t in alt)
-                bm25 = f * (K1 + 1) / (f + norm)
-                body_credit = max(body_credit, bm25 * (TOPIC_DAMPING if damp else 1.0))
+                weight = bm25.saturate(f, norm)
+                body_credit = max(body_credit, weight * (TOPIC_DAMPING if damp else 1.0))
                 matched.update(alt)
                 found = True
             if _phrase_in(alt, heading):
@@ -227,7 +224,7 @@ def _concept_idfs(index: SearchIndex, concepts: tuple[Concept, ...]) -> list[flo
     lower confidence a little, while a query of mostly unknown words still gets no answer.
     """
     # A phrase is as specific as its rarest word; the best alternative decides.
-    idfs = [max(max(index.idf("body", t) for t in alt) for alt in c.alternatives) for c in concepts]
+    idfs = [max(max(index.idf(t) for t in alt) for alt in c.alternatives) for c in concepts]
     known = [idf for idf, c in zip(idfs, concepts, strict=True) if c.known]
     if not known:
         return idfs
@@ -235,27 +232,14 @@ def _concept_idfs(index: SearchIndex, concepts: tuple[Concept, ...]) -> list[flo
     return [idf if c.known else typical for idf, c in zip(idfs, concepts, strict=True)]
 
 
-def _candidates(
-    index: SearchIndex, parsed: ParsedQuery, limit: int, ranking: Ranking
-) -> tuple[int, list]:
+def _candidates(index: SearchIndex, parsed: ParsedQuery, limit: int) -> tuple[int, list]:
     """Return (total matches, [(candidate score, stored fields)]) of the best candidates.
 
-    The impact postings (retrieve.py) find them in a bounded time whatever the words; Whoosh's
-    own search serves indexes built before those existed and the plain-BM25F baseline of the
-    evaluation (rerank off). Its total is Whoosh's estimate, not an exact count of the whole OR,
-    which would walk every posting of every word a second time.
+    The impact postings (retrieve.py) find them in a bounded time whatever the words.
     """
-    searcher: Searcher = index.searcher()
-    try:
-        if index.impacts is not None and ranking.rerank:
-            concepts = [c.alternatives for c in parsed.concepts]
-            total, found = retrieve(index.impacts, concepts, limit)
-            return total, [(score, index.stored_fields(doc)) for score, doc in found]
-        results = searcher.search(whoosh_query(parsed), limit=limit)
-        total = min(results.estimated_length(), index.doc_count)
-        return max(total, results.scored_length()), [(h.score, h.fields()) for h in results]
-    except Exception as exc:  # a damaged segment surfaces only when read
-        raise IndexUnreadable(f"{index.path}: search failed: {exc}") from exc
+    concepts = [c.alternatives for c in parsed.concepts]
+    total, found = retrieve(index.impacts, concepts, limit)
+    return total, [(score, index.stored_fields(doc)) for score, doc in found]
 
 
 def rank(
@@ -269,34 +253,32 @@ def rank(
     started = time.perf_counter()
     if not parsed.concepts:
         return SearchResults(parsed.text, parsed.corrected, 0, [], index.version, 0.0)
-    total, candidates = _candidates(index, parsed, max(CANDIDATES, offset + limit), ranking)
+    total, candidates = _candidates(index, parsed, max(CANDIDATES, offset + limit))
     idfs = _concept_idfs(index, parsed.concepts)
     scored: list[tuple[_Scored, dict]] = []
     best = max((c[0] for c in candidates), default=0.0) or 1.0
-    for whoosh_score, fields in candidates:
+    for candidate_score, fields in candidates:
         s = _score(index, fields, parsed, idfs, ranking)
         if not ranking.rerank:
-            s = _Scored(whoosh_score, 1.0, s.matched)
-        elif whoosh_score > 0:
+            s = _Scored(candidate_score, 1.0, s.matched)
+        elif candidate_score > 0:
             s = _Scored(
-                s.score * (whoosh_score / best) ** CANDIDATE_WEIGHT, s.confidence, s.matched
+                s.score * (candidate_score / best) ** CANDIDATE_WEIGHT, s.confidence, s.matched
             )
         scored.append((s, fields))
     scored.sort(key=lambda item: (-item[0].score, item[1]["article"], item[1]["position"]))
     hits = []
     for s, fields in scored[offset : offset + limit]:
-        article = index.articles.get(fields["article"])
+        article = index.article(fields)
         hits.append(
             Hit(
                 id=fields["id"],
                 article=article.title if article else fields["title"],
                 article_slug=fields["article"],
                 section=fields["section"],
-                kind=fields["kind"],
                 text=fields["body"],
                 snippet=highlight(fields["body"], s.matched),
                 url=fields["url"],
-                date=fields.get("date", ""),
                 score=round(s.score, 4),
                 confidence=round(s.confidence, 3),
             )

@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from html import escape
+from itertools import islice
 
 from .text import WORD_RE, stem
 
+# Words a snippet looks at, at most (a passage is at most 12,000 characters, ~2,500 words).
+MAX_HIGHLIGHT_WORDS = 5_000
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-Z0-9])")
 
 
@@ -21,28 +24,26 @@ def sentences(text: str) -> list[str]:
 
 @lru_cache(maxsize=1024)
 def _words(text: str) -> tuple[tuple[int, int, str], ...]:
-    """Return (start, end, index term) of every word of text; cached: passages recur."""
-    return tuple((m.start(), m.end(), stem(m.group().lower())) for m in WORD_RE.finditer(text))
+    """Return (start, end, index term) of text's first MAX_HIGHLIGHT_WORDS + 1 words; cached."""
+    # Bounded: the work and the cached tuple stay small whatever a passage holds (the build
+    # splits long sections; an index built before it may not have).
+    found = islice(WORD_RE.finditer(text), MAX_HIGHLIGHT_WORDS + 1)
+    return tuple((m.start(), m.end(), stem(m.group().lower())) for m in found)
 
 
 def highlight(text: str, terms: set[str], max_words: int = 40) -> str:
     """Return HTML-escaped text around the densest run of matches, terms wrapped in <mark>."""
-    spans = [(s, e, term in terms) for s, e, term in _words(text)]
+    words = _words(text)
+    cut = len(words) > MAX_HIGHLIGHT_WORDS  # the snippet comes from the first words only
+    spans = [(s, e, term in terms) for s, e, term in words[:MAX_HIGHLIGHT_WORDS]]
     if not spans:
         return escape(text)
     start_word = 0
     if len(spans) > max_words:
-        hits = [i for i, span in enumerate(spans) if span[2]]
-        best, best_count = 0, -1
-        for i in hits or [0]:
-            first = max(0, min(i - 5, len(spans) - max_words))
-            count = sum(1 for j in hits if first <= j < first + max_words)
-            if count > best_count:
-                best, best_count = first, count
-        start_word = best
+        start_word = _densest_window(spans, max_words)
     window = spans[start_word : start_word + max_words]
     begin = 0 if start_word == 0 else window[0][0]
-    end = len(text) if start_word + max_words >= len(spans) else window[-1][1]
+    end = len(text) if start_word + max_words >= len(spans) and not cut else window[-1][1]
     parts = ["…" if begin else ""]
     cursor = begin
     for s, e, matched in window:
@@ -54,6 +55,25 @@ def highlight(text: str, terms: set[str], max_words: int = 40) -> str:
     if end < len(text):
         parts.append("…")
     return "".join(parts).replace("\n\n", " ")
+
+
+def _densest_window(spans: list[tuple[int, int, bool]], size: int) -> int:
+    """Return the first word of the size-word window with the most matches, in linear time."""
+    hits = [i for i, span in enumerate(spans) if span[2]]
+    best, best_count = 0, -1
+    low = high = 0  # hits[low:high] are the matches inside the window being scored
+    # A window starts 5 words before a match (a little lead-in reads better). Starts only move
+    # forward, so both ends of the run of matches inside it do too.
+    for i in hits or [0]:
+        first = max(0, min(i - 5, len(spans) - size))
+        while low < len(hits) and hits[low] < first:
+            low += 1
+        high = max(high, low)
+        while high < len(hits) and hits[high] < first + size:
+            high += 1
+        if high - low > best_count:
+            best, best_count = first, high - low
+    return best
 
 
 def best_sentences(text: str, terms: set[str], max_words: int = 60) -> str:

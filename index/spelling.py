@@ -5,17 +5,38 @@ word it corrects: 2-8 ms a word, most of a query with a typo. For a first letter
 modest vocabulary this scans the words of that letter instead, with two cheap filters (length
 and distinct letters) before an exact bounded Levenshtein distance, and ranks as Whoosh does:
 most frequent first, ties by the word. Large vocabularies keep Whoosh's automaton.
+
+The words come through a `Vocabulary` (store.py's door into the index), so this module never
+touches Whoosh's reading API itself.
 """
 
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterable
+from typing import Protocol
 
-from whoosh.searching import Searcher
+from .caches import Lru
 
 # Above this many words for one prefix, Whoosh's automaton (which skips through the sorted
 # word list) is cheaper than a scan.
 MAX_SCAN = 4_000
+# Words kept in scanned buckets, over all prefixes: user input picks the prefixes (10k queries
+# in as many scripts would otherwise keep a bucket for each), so the buckets are bounded.
+MAX_KEPT_WORDS = 40_000
+
+
+class Vocabulary(Protocol):
+    """The index words one field holds, as the speller reads them."""
+
+    def words(self, prefix: str) -> Iterable[str]:
+        """Yield the field's words that start with prefix, in sorted order."""
+
+    def frequency(self, word: str) -> int:
+        """Return how often word occurs in the field (0 when it does not)."""
+
+    def automaton(self, text: str, limit: int, maxdist: int, prefix: int) -> list[str]:
+        """Return Whoosh's own suggestions (its automaton) for text."""
 
 
 def within(a: str, b: str, maxdist: int) -> bool:
@@ -33,34 +54,36 @@ def within(a: str, b: str, maxdist: int) -> bool:
     return previous[-1] <= maxdist
 
 
+Bucket = list[tuple[str, frozenset[str]]] | None
+
+
 class Speller:
     """Suggest index words close to a typed word; one per index version, shared by threads."""
 
-    def __init__(self, fieldname: str = "spell"):
-        self.fieldname = fieldname
+    def __init__(self) -> None:
         # prefix -> [(word, its distinct letters)], or None when too many to scan.
-        self._words: dict[str, list[tuple[str, frozenset[str]]] | None] = {}
+        self._buckets: Lru[Bucket] = Lru(MAX_KEPT_WORDS, weigh=lambda b: max(1, len(b or ())))
 
-    def _bucket(self, searcher: Searcher, prefix: str) -> list[tuple[str, frozenset[str]]] | None:
-        if prefix not in self._words:
-            words: list[tuple[str, frozenset[str]]] = []
-            for raw in searcher.reader().expand_prefix(self.fieldname, prefix):
-                if len(words) >= MAX_SCAN:
-                    words = None
-                    break
-                word = raw.decode("utf-8")
-                words.append((word, frozenset(word)))
-            self._words[prefix] = words
-        return self._words[prefix]
+    def _bucket(self, vocabulary: Vocabulary, prefix: str) -> Bucket:
+        found = self._buckets.get(prefix, False)
+        if found is not False:
+            return found
+        words: Bucket = []
+        for word in vocabulary.words(prefix):
+            if len(words) >= MAX_SCAN:
+                words = None
+                break
+            words.append((word, frozenset(word)))
+        self._buckets.put(prefix, words)
+        return words
 
     def suggest(
-        self, searcher: Searcher, text: str, limit: int = 5, maxdist: int = 2, prefix: int = 0
+        self, vocabulary: Vocabulary, text: str, limit: int = 5, maxdist: int = 2, prefix: int = 0
     ) -> list[str]:
         """Return up to limit words within maxdist edits sharing text's first prefix letters."""
-        bucket = self._bucket(searcher, text[:prefix])
+        bucket = self._bucket(vocabulary, text[:prefix])
         if bucket is None:
-            corrector = searcher.corrector(self.fieldname)
-            return corrector.suggest(text, limit=limit, maxdist=maxdist, prefix=prefix)
+            return vocabulary.automaton(text, limit, maxdist, prefix)
         letters = frozenset(text)
         size = len(text)
         # One edit changes the set of distinct letters by at most two.
@@ -71,9 +94,9 @@ class Speller:
             and len(letters ^ word_letters) <= 2 * maxdist
             and within(text, word, maxdist)
         ]
-        frequency = searcher.reader().frequency
+        frequency = vocabulary.frequency
         # Whoosh's ranking: every match scores -(maxdist + 0.5 / frequency); it keeps the limit
         # largest (score, word) pairs, then lists them best score first, ties alphabetically.
-        scored = [(-(maxdist + 0.5 / (frequency(self.fieldname, w) or 1)), w) for w in found]
+        scored = [(-(maxdist + 0.5 / (frequency(w) or 1)), w) for w in found]
         kept = heapq.nlargest(limit, scored)
         return [word for _, word in sorted(kept, key=lambda item: (-item[0], item[1]))]

@@ -1,53 +1,134 @@
-"""Open a built index read-only and hand out one searcher per thread.
+"""The one door into a built index: everything that reads it goes through SearchIndex.
 
-Whoosh readers keep file positions, so a searcher must not be shared across threads; each
-thread gets its own, created once and reused. The index is reopened when a rebuild points
-CURRENT at a new version, so a long-running server picks up new content after the swap.
+A version folder holds Whoosh's segment (stored fields and the `spell` vocabulary), the impact
+postings (impacts.py) and a small manifest. Callers ask SearchIndex for what they need
+(candidates' postings, stored fields, idfs, spelling, vocabulary look-ups) and never see a
+Whoosh searcher or reader: the searchers live in a bounded pool here, shared by every thread
+or greenlet, and every cache of one version lives on its SearchIndex and goes with it.
+
+The index is reopened when a rebuild points CURRENT at a new version, so a long-running server
+picks up new content after the swap.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import pickle
 import threading
-from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
+from typing import Any
 
+from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
+from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
+from . import bm25
+from .caches import Lru
 from .errors import IndexMissing, IndexUnreadable, SearchError
-from .impacts import ImpactPostings, load_impacts
+from .impacts import ImpactPostings
 from .layout import CURRENT_FILE, MANIFEST_FILE
-from .schema import SCHEMA_VERSION, SEARCH_FIELDS
+from .schema import SCHEMA_VERSION
 from .spelling import Speller
 from .synonyms import EMPTY, SynonymMap, load_synonyms
 
+# Look-up results kept per version (spelling corrections, idfs).
 MEMO_LIMIT = 10_000
 # Passages whose stored fields stay decoded (a few KB each).
 STORED_CACHE = 2_048
+# Whoosh searchers open at once per version: a searcher keeps file positions, so it serves one
+# caller at a time; callers beyond this wait for one to be handed back. Bounded whatever the
+# server model (threads, greenlets), so many concurrent requests cannot pile up searchers.
+POOL_SIZE = 8
+SPELL_FIELD = "spell"
 
 
 @dataclass(frozen=True)
 class ArticleInfo:
-    """Article-level data the ranker needs: title, URL and the terms that name its topic."""
+    """Article-level data the ranker needs: title and the terms that name its topic."""
 
     slug: str
     title: str
-    date: str
-    url: str
     topic_terms: frozenset[str]
     # Share of the article's passages, and of its headings, that contain each topic term (0-1).
     topic_spread: dict[str, float]
     topic_heading_spread: dict[str, float]
 
 
+class SearcherPool:
+    """At most size Whoosh searchers, each lent to one caller at a time and then reused."""
+
+    def __init__(self, open_searcher: Callable[[], Searcher], size: int):
+        self._open_searcher = open_searcher
+        self.size = size
+        self._free: list[Searcher] = []
+        self._opened = 0
+        self._ready = threading.Condition()
+
+    @contextmanager
+    def borrow(self) -> Iterator[Searcher]:
+        """Lend a searcher for the block, opening one when none is free and the pool has room."""
+        with self._ready:
+            while not self._free and self._opened >= self.size:
+                self._ready.wait()
+            searcher = self._free.pop() if self._free else None
+            if searcher is None:
+                self._opened += 1
+        if searcher is None:
+            try:
+                searcher = self._open_searcher()
+            except BaseException:
+                with self._ready:
+                    self._opened -= 1
+                    self._ready.notify()
+                raise
+        try:
+            yield searcher
+        finally:
+            with self._ready:
+                self._free.append(searcher)
+                self._ready.notify()
+
+    @property
+    def opened(self) -> int:
+        """Return how many searchers this pool has opened (at most size)."""
+        return self._opened
+
+    def close(self) -> None:
+        """Close the searchers not lent out."""
+        with self._ready:
+            for searcher in self._free:
+                searcher.close()
+                self._opened -= 1
+            self._free.clear()
+
+
+class SearcherVocabulary:
+    """The `spell` field's words through one borrowed searcher, as the speller reads them."""
+
+    def __init__(self, searcher: Searcher):
+        self._searcher = searcher
+        self._reader = searcher.reader()
+
+    def words(self, prefix: str) -> Iterator[str]:
+        return (raw.decode("utf-8") for raw in self._reader.expand_prefix(SPELL_FIELD, prefix))
+
+    def frequency(self, word: str) -> int:
+        return self._reader.frequency(SPELL_FIELD, word)
+
+    def automaton(self, text: str, limit: int, maxdist: int, prefix: int) -> list[str]:
+        corrector = self._searcher.corrector(SPELL_FIELD)
+        return corrector.suggest(text, limit=limit, maxdist=maxdist, prefix=prefix)
+
+
 class SearchIndex:
-    """One opened index version: Whoosh index, manifest, synonyms and per-thread searchers."""
+    """One opened index version: manifest, impact postings, stored fields, vocabulary, caches."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -80,8 +161,11 @@ class SearchIndex:
                 f"{self.manifest.get('passage_count')}"
             )
         try:
-            # Candidate retrieval reads these; an index built before them is searched by Whoosh.
-            self.impacts: ImpactPostings | None = load_impacts(path, self.doc_count)
+            self.impacts = ImpactPostings(path, self.doc_count)
+        except FileNotFoundError as exc:
+            raise IndexUnreadable(
+                f"{path}: no impact postings ({exc.filename}); rebuild the index"
+            ) from exc
         except (OSError, ValueError, pickle.UnpicklingError, EOFError) as exc:
             raise IndexUnreadable(f"{path}: unreadable impact postings: {exc}") from exc
         self.avg_body_length = total_body / max(self.doc_count, 1)
@@ -90,8 +174,6 @@ class SearchIndex:
             a["slug"]: ArticleInfo(
                 a["slug"],
                 a["title"],
-                a.get("date", ""),
-                a["url"],
                 frozenset(a["topic_terms"]),
                 a.get("topic_spread", {}),
                 a.get("topic_heading_spread", {}),
@@ -101,21 +183,47 @@ class SearchIndex:
         self.synonyms: SynonymMap = (
             load_synonyms(path / "synonyms.txt") if (path / "synonyms.txt").is_file() else EMPTY
         )
-        self._local = threading.local()
-        self._searchers: list[Searcher] = []
-        self._lock = threading.Lock()
-        # Results of pure, costly look-ups (spelling corrections) for this index version.
-        self.memo: dict = {}
-        self._stored: OrderedDict[int, dict] = OrderedDict()
-        self._speller = Speller("spell")
+        self._pool = SearcherPool(self._open_searcher, POOL_SIZE)
+        # Results of pure, costly look-ups (spelling corrections, idfs) for this index version.
+        self.memo: Lru[Any] = Lru(MEMO_LIMIT)
+        self._stored: Lru[dict] = Lru(STORED_CACHE)
+        self._speller = Speller()
+        # Tables other modules derive from this version (suggest.py's), built once on first use.
+        self._derived: dict[str, Any] = {}
+        self._derived_lock = threading.Lock()
         # None: files not checksummed yet; "": all match; else what is wrong (see verify()).
         self._verified: str | None = None
 
+    def _open_searcher(self) -> Searcher:
+        try:
+            return self._ix.searcher()
+        except Exception as exc:
+            raise IndexUnreadable(f"{self.path}: cannot open a searcher: {exc}") from exc
+
+    @contextmanager
+    def _reading(self, what: str) -> Iterator[Searcher]:
+        """Borrow a searcher; a damaged segment that surfaces only when read is a 503."""
+        with self._pool.borrow() as searcher:
+            try:
+                yield searcher
+            except (SearchError, GeneratorExit):
+                raise
+            except Exception as exc:  # Whoosh raises many types for damaged files
+                raise IndexUnreadable(f"{self.path}: {what} failed: {exc}; rebuild") from exc
+
     def remember(self, key: object, value: object) -> None:
-        """Store a look-up result, forgetting everything once MEMO_LIMIT entries are held."""
-        if len(self.memo) >= MEMO_LIMIT:
-            self.memo.clear()
-        self.memo[key] = value
+        """Store the result of a pure look-up for this version (bounded, least recent first)."""
+        self.memo.put(key, value)
+
+    def derived(self, name: str, build: Callable[[], Any]) -> Any:
+        """Return the table name derived from this version, building it once on first use."""
+        found = self._derived.get(name)
+        if found is None:
+            with self._derived_lock:
+                found = self._derived.get(name)
+                if found is None:
+                    found = self._derived[name] = build()
+        return found
 
     def _check_files(self) -> None:
         """Raise IndexUnreadable when a file the build listed is missing or has another size."""
@@ -151,62 +259,131 @@ class SearchIndex:
         if self._verified:
             raise IndexUnreadable(f"{self.path}: {self._verified}; rebuild the index")
 
-    def searcher(self) -> Searcher:
-        """Return this thread's searcher, opening it on first use."""
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is None:
-            try:
-                searcher = self._ix.searcher()
-            except Exception as exc:
-                raise IndexUnreadable(f"{self.path}: cannot open a searcher: {exc}") from exc
-            self._local.searcher = searcher
-            with self._lock:
-                self._searchers.append(searcher)
-        return searcher
+    def probe(self) -> None:
+        """Raise IndexUnreadable unless a searcher can be had (what /health checks)."""
+        with self._reading("opening a searcher"):
+            pass
 
-    def idf(self, fieldname: str, term: str) -> float:
-        """Return BM25's idf of term in fieldname (an unseen term gets the highest idf)."""
-        key = ("idf", fieldname, term)
-        found = self.memo.get(key)
-        if found is None:
-            # Whoosh's term lookup costs ~10 µs; a query asks for the same idfs several times.
-            df = self.searcher().doc_frequency(fieldname, term)
-            found = math.log(1 + (self.doc_count - df + 0.5) / (df + 0.5))
-            self.remember(key, found)
-        return found
+    # --- postings and term statistics -------------------------------------------------------
+
+    def df(self, term: str) -> int:
+        """Return how many passages hold term in any searched field."""
+        return self.impacts.df(term)
 
     def known(self, term: str) -> bool:
         """Return True when some passage holds term in a searched field."""
-        if self.impacts is not None:
-            return self.impacts.df(term) > 0
-        searcher = self.searcher()
-        return any(searcher.doc_frequency(f, term) for f in SEARCH_FIELDS)
+        return self.impacts.df(term) > 0
 
-    def spelling(self, word: str, limit: int, maxdist: int, prefix: int) -> list[str]:
-        """Return Whoosh's spelling suggestions for word from the 'spell' field, faster."""
-        return self._speller.suggest(self.searcher(), word, limit, maxdist, prefix)
+    def doc_ids(self, terms: Iterable[str]) -> set[int]:
+        """Return the numbers of the passages holding any of terms in any searched field."""
+        return {doc for term in terms for doc in self.impacts.weights(term)}
+
+    def body_df(self, term: str) -> int:
+        """Return how many passages hold term in their body."""
+        with self._reading("a term look-up") as searcher:
+            return searcher.doc_frequency("body", term)
+
+    def idf(self, term: str) -> float:
+        """Return BM25's idf of term in passage bodies (an unseen term gets the highest idf)."""
+        key = ("idf", term)
+        found = self.memo.get(key)
+        if found is None:
+            # A term look-up costs ~10 µs; a query asks for the same idfs several times.
+            found = bm25.idf(self.doc_count, self.body_df(term))
+            self.remember(key, found)
+        return found
+
+    def body_terms(self, prefix: str, scan: int) -> list[tuple[int, str]]:
+        """Return (body df, term) of the first scan body terms starting with prefix."""
+        with self._reading("a prefix look-up") as searcher:
+            reader = searcher.reader()
+            terms = [t.decode("utf-8") for t in islice(reader.expand_prefix("body", prefix), scan)]
+            return [(reader.doc_frequency("body", t), t) for t in terms]
+
+    # --- stored fields ----------------------------------------------------------------------
 
     def stored_fields(self, docnum: int) -> dict:
         """Return a passage's stored fields (read-only), keeping the most recently used."""
-        with self._lock:
-            found = self._stored.get(docnum)
-            if found is not None:
-                self._stored.move_to_end(docnum)
-                return found
-        # Unpickling a passage's fields (text and term counts) is most of a small query's cost.
-        found = self.searcher().stored_fields(docnum)
-        with self._lock:
-            self._stored[docnum] = found
-            while len(self._stored) > STORED_CACHE:
-                self._stored.popitem(last=False)
+        found = self._stored.get(docnum)
+        if found is None:
+            # Unpickling a passage's fields (text and term counts) is most of a small query's cost.
+            with self._reading("reading a passage") as searcher:
+                found = searcher.stored_fields(docnum)
+            self._stored.put(docnum, found)
         return found
 
+    def all_stored_fields(self) -> Iterator[dict]:
+        """Yield every passage's stored fields in passage-number order."""
+        with self._reading("reading passages") as searcher:
+            yield from searcher.reader().all_stored_fields()
+
+    def article(self, fields: dict) -> ArticleInfo | None:
+        """Return the article of a passage (by its stored fields), or None when unknown."""
+        return self.articles.get(fields["article"])
+
+    # --- the vocabulary (the `spell` field: surface words of every searched field) ---------
+
+    def spelling(self, word: str, limit: int, maxdist: int, prefix: int) -> list[str]:
+        """Return Whoosh's spelling suggestions for word from the vocabulary, faster."""
+        with self._reading("spelling") as searcher:
+            return self._speller.suggest(SearcherVocabulary(searcher), word, limit, maxdist, prefix)
+
+    def words_with_prefix(self, prefix: str, scan: int) -> list[str]:
+        """Return the first scan vocabulary words starting with prefix, in sorted order."""
+        with self._reading("a prefix look-up") as searcher:
+            found = searcher.reader().expand_prefix(SPELL_FIELD, prefix)
+            return [t.decode("utf-8") for t in islice(found, scan)]
+
+    def vocabulary(self) -> list[tuple[str, int]]:
+        """Return every vocabulary word with the number of passages holding it, sorted."""
+        with self._reading("reading the vocabulary") as searcher:
+            return [
+                (t.decode("utf-8"), info.doc_frequency())
+                for t, info in searcher.reader().iter_field(SPELL_FIELD)
+            ]
+
+    def docs_with_all(self, words: list[str], terms: list[str], limit: int) -> list[int]:
+        """Return the first limit passages holding every vocabulary word and every body term."""
+        clauses = [wq.Term(SPELL_FIELD, w) for w in words] + [wq.Term("body", t) for t in terms]
+        with self._reading("a word look-up") as searcher:
+            return list(islice(searcher.docs_for_query(wq.And(clauses)), limit))
+
+    def co_occurrence(self, word: str, sample: list[int], members: set[int]) -> int:
+        """Return how many sample passages (sorted; members is the same as a set) hold word."""
+        count = 0
+        with self._reading("a word look-up") as searcher:
+            for d in searcher.reader().postings(SPELL_FIELD, word).all_ids():
+                if d > sample[-1]:
+                    break  # postings are sorted by passage: nothing after this is in the sample
+                count += d in members
+        return count
+
+    def adjacent(self, before: str, word: str, sample: list[int]) -> int:
+        """Return how many sample passages have word right after before (stop words skipped)."""
+        with self._reading("a word look-up") as searcher:
+            reader = searcher.reader()
+            try:
+                first, second = (
+                    reader.postings(SPELL_FIELD, before),
+                    reader.postings(SPELL_FIELD, word),
+                )
+            except TermNotFound:
+                return 0
+            count = 0
+            for d in sample:
+                for m in (first, second):
+                    if m.is_active() and m.id() < d:
+                        m.skip_to(d)
+                if not (first.is_active() and second.is_active()):
+                    break
+                if first.id() == d == second.id():
+                    after = {p + 1 for p in first.value_as("positions")}
+                    count += any(p in after for p in second.value_as("positions"))
+            return count
+
     def close(self) -> None:
-        """Close every searcher opened on this version."""
-        with self._lock:
-            for searcher in self._searchers:
-                searcher.close()
-            self._searchers.clear()
+        """Close the searchers of this version that are not in use."""
+        self._pool.close()
 
 
 def resolve_version_dir(root: Path) -> Path:

@@ -27,15 +27,11 @@ lookups, and the passages examined for completions are capped (SAMPLE_DOCS).
 from __future__ import annotations
 
 import heapq
-import threading
-import weakref
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
-from whoosh import query as wq
-from whoosh.reading import TermNotFound
 from whoosh.support.charset import accent_map
 
 from .errors import BadContent
@@ -104,8 +100,7 @@ class _Tables:
     """Prefix-independent lookup tables of one index version."""
 
     def __init__(self, index: SearchIndex):
-        reader = index.searcher().reader()
-        self.phrases = _collect_phrases(index, reader)
+        self.phrases = _collect_phrases(index)
         # Phrase ids are in static rank order and every list below is sorted, so the first
         # ids that match are the best ones and a scan can stop there.
         self.by_key: dict[str, list[int]] = {}
@@ -121,9 +116,7 @@ class _Tables:
             self.by_first_key.setdefault(phrase.keys[0], []).append(i)
         self.phrase_words = sorted(self.by_word)
         self.first_words = sorted(self.by_first)
-        vocab = [
-            (t.decode("utf-8"), info.doc_frequency()) for t, info in reader.iter_field("spell")
-        ]
+        vocab = index.vocabulary()
         self.vocab = [w for w, _ in vocab]
         self.vocab_df = [df for _, df in vocab]
 
@@ -142,10 +135,11 @@ def _popular(index: SearchIndex) -> list[tuple[str, int]]:
     ]
 
 
-def _collect_phrases(index: SearchIndex, reader) -> list[_Phrase]:
+def _collect_phrases(index: SearchIndex) -> list[_Phrase]:
     """Return deduplicated popular queries, questions, titles and headings in static rank order."""
     # folded text -> (text, kind, articles, times asked)
     found: dict[str, tuple[str, str, set[str], int]] = {}
+    articles: set[str] = set()
 
     def add(text: str, kind: str, article: str, count: int = 0) -> None:
         key = " ".join(fold_words(text))
@@ -161,9 +155,12 @@ def _collect_phrases(index: SearchIndex, reader) -> list[_Phrase]:
 
     for query, count in _popular(index):
         add(query, "query", "", count)
-    for info in index.articles.values():
-        add(info.title, "article", info.slug)
-    for fields in reader.all_stored_fields():
+    passages = list(index.all_stored_fields())
+    for fields in passages:
+        if fields["article"] not in articles:
+            articles.add(fields["article"])
+            add(fields["title"], "article", fields["article"])
+    for fields in passages:
         kind = fields.get("kind")
         if kind == "intro":  # the intro's heading is the article title, added above
             continue
@@ -173,9 +170,9 @@ def _collect_phrases(index: SearchIndex, reader) -> list[_Phrase]:
         add(section, "question" if kind == "faq" else "heading", fields["article"])
 
     def static_rank(item: tuple[str, tuple[str, str, set[str], int]]) -> tuple:
-        key, (_, kind, articles, count) = item
+        key, (_, kind, where, count) = item
         # A heading many articles share tells the user little.
-        return (len(articles) > 1, _KIND_RANK[kind], -count, len(key), key)
+        return (len(where) > 1, _KIND_RANK[kind], -count, len(key), key)
 
     phrases = []
     for key, (text, kind, _, _) in sorted(found.items(), key=static_rank):
@@ -185,20 +182,9 @@ def _collect_phrases(index: SearchIndex, reader) -> list[_Phrase]:
     return phrases
 
 
-_TABLES: weakref.WeakKeyDictionary[SearchIndex, _Tables] = weakref.WeakKeyDictionary()
-_TABLES_LOCK = threading.Lock()
-
-
 def _tables(index: SearchIndex) -> _Tables:
-    """Return the tables of this index version, building them on first use."""
-    tables = _TABLES.get(index)
-    if tables is None:
-        with _TABLES_LOCK:
-            tables = _TABLES.get(index)
-            if tables is None:
-                tables = _Tables(index)
-                _TABLES[index] = tables
-    return tables
+    """Return the tables of this index version (kept on it), building them on first use."""
+    return index.derived("suggest", lambda: _Tables(index))
 
 
 def _with_prefix(words: list[str], prefix: str) -> list[str]:
@@ -270,7 +256,7 @@ def _phrase_matches(
 
 def _sample_docs(index: SearchIndex, tables: _Tables, full: list[str]) -> list[int] | None:
     """Return the first passages holding every complete content word (None: there is none)."""
-    terms = []
+    words, terms = [], []
     for word in full:
         if not stem(word):
             continue
@@ -278,39 +264,13 @@ def _sample_docs(index: SearchIndex, tables: _Tables, full: list[str]) -> list[i
         # stem across the four searched fields; the stem in the body covers other word forms.
         at = bisect_left(tables.vocab, word)
         known = at < len(tables.vocab) and tables.vocab[at] == word
-        terms.append(wq.Term("spell", word) if known else wq.Term("body", stem(word)))
-    if not terms:
+        if known:
+            words.append(word)
+        else:
+            terms.append(stem(word))
+    if not words and not terms:
         return None
-    return list(islice(index.searcher().docs_for_query(wq.And(terms)), SAMPLE_DOCS))
-
-
-def _co_occurrence(reader, word: str, sample: list[int], members: set[int]) -> int:
-    """Return how many sample passages hold word in the vocabulary field."""
-    count = 0
-    for d in reader.postings("spell", word).all_ids():
-        if d > sample[-1]:
-            break  # postings are sorted by document: nothing after this is in the sample
-        count += d in members
-    return count
-
-
-def _adjacent(reader, before: str, word: str, sample: list[int]) -> int:
-    """Return how many sample passages have word right after before (stop words skipped)."""
-    try:
-        first, second = reader.postings("spell", before), reader.postings("spell", word)
-    except TermNotFound:
-        return 0
-    count = 0
-    for d in sample:
-        for m in (first, second):
-            if m.is_active() and m.id() < d:
-                m.skip_to(d)
-        if not (first.is_active() and second.is_active()):
-            break
-        if first.id() == d == second.id():
-            after = {p + 1 for p in first.value_as("positions")}
-            count += any(p in after for p in second.value_as("positions"))
-    return count
+    return index.docs_with_all(words, terms, SAMPLE_DOCS)
 
 
 def _completions(
@@ -326,11 +286,10 @@ def _completions(
         return [vocab[i] for i in common[:limit]]
     if not sample:
         return []
-    reader = index.searcher().reader()
     members = set(sample)
     together = []
     for i in common:
-        count = _co_occurrence(reader, vocab[i], sample, members)
+        count = index.co_occurrence(vocab[i], sample, members)
         if count:
             together.append((-count, -df[i], vocab[i]))
     together.sort()
@@ -341,7 +300,7 @@ def _completions(
     adjacent = [
         (-n, count, neg_df, word)
         for count, neg_df, word in together[:limit]
-        if (n := _adjacent(reader, before, word, sample))
+        if (n := index.adjacent(before, word, sample))
     ]
     if adjacent:
         return [word for *_, word in sorted(adjacent)]

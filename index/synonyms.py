@@ -66,7 +66,7 @@ def parse_synonyms(text: str, source: str = "<synonyms>") -> SynonymMap:
             left, _, right = line.partition("=>")
             lhs, rhs = _phrases(left), _phrases(right)
             if not lhs or not rhs or "=>" in right:
-                raise BadContent(f"{source}:{number}: expected 'words => words', got {raw!r}")
+                raise BadContent(f"{source}:{number}: expected 'words => words' on this line")
             for phrase in lhs:
                 add(phrase, rhs)
         else:

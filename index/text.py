@@ -6,6 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from slugify import slugify as _slugify
 from whoosh.analysis import (
     Analyzer,
     CharsetFilter,
@@ -34,6 +35,7 @@ _CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u20
 # Emoji, variation selectors and replacement characters survive scraping as noise ("?♀️?").
 _SYMBOL_NOISE = re.compile(r"[\ufe00-\ufe0f\ufffd\u2640-\u2642\U0001f000-\U0001faff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
+SLUG_MAX_CHARS = 100
 WORD_RE = re.compile(r"\w+(?:[.'’]\w+)*")
 
 
@@ -97,6 +99,7 @@ def raw_words(text: str) -> list[str]:
 
 
 def slugify(text: str) -> str:
-    """Return a URL-safe slug: lowercase ASCII words joined by hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "section"
+    """Return a URL-safe slug: lowercase ASCII words joined by hyphens, other scripts spelt out."""
+    # Transliterated ("Привет" -> "privet", "日本語" -> "ri-ben-yu"), not dropped: two names in
+    # another script must not both become "section".
+    return _slugify(text, max_length=SLUG_MAX_CHARS, word_boundary=True) or "section"

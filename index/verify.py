@@ -100,14 +100,30 @@ def count_problems(index: SearchIndex, content_dir: Path) -> list[str]:
 
 
 def smoke_problems(index: SearchIndex, smoke: dict) -> list[str]:
-    """Run every smoke query against the index; return the ones that miss their sections."""
+    """Run every smoke query against the index; return the ones that miss their sections, and
+    every article that no passing smoke query finds (each article needs one)."""
     problems = []
+    covered: set[str] = set()
     for item in smoke["queries"]:
         results = search(index, item["q"], limit=1)
         found = answer(index, item["q"])
-        top = results.hits[0].section if results.hits else None
-        problems += smoke_item_problems(item, top, found.section if found else None, bool(found))
+        top = results.hits[0] if results.hits else None
+        missed = smoke_item_problems(
+            item, top.section if top else None, found.section if found else None, bool(found)
+        )
+        problems += missed
+        if top and not missed and not item.get("none"):
+            covered.add(top.article_slug)
+    for slug in sorted(_article_slugs(index) - covered):
+        problems.append(
+            f"article {slug} has no smoke query: add one to {SMOKE_FILE} whose top section is "
+            "in that article"
+        )
     return problems
+
+
+def _article_slugs(index: SearchIndex) -> set[str]:
+    return {a["slug"] for a in index.manifest.get("articles", [])}
 
 
 def verify_index(index_root: Path, content_dir: Path, smoke_path: Path) -> VerifyReport:

@@ -81,12 +81,7 @@ def build_from_corpus(path: Path, docs: int, out: Path) -> None:
 
 def frequent_words(index: SearchIndex, count: int = 4000) -> list[str]:
     """Return the index's surface words, the most frequent first."""
-    reader = index.searcher().reader()
-    found = [
-        (reader.doc_frequency("spell", term), term.decode("utf-8"))
-        for term in reader.lexicon("spell")
-    ]
-    found.sort(reverse=True)
+    found = sorted(((df, word) for word, df in index.vocabulary()), reverse=True)
     return [word for _, word in found[:count] if word.isalpha()]
 
 

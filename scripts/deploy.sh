@@ -11,7 +11,8 @@ Usage: scripts/deploy.sh STAGE [--dry-run] [--first-deploy] [--content DIR] [--i
 Redeploy the service to the Zappa stage STAGE (dev or prod, from zappa_settings.json):
   1. build the index from the content folder           (scripts/build_index.py)
   2. verify it: counts match the content, smoke queries (scripts/verify_index.py)
-     find their sections (content/smoke-queries.json)
+     find their sections (content/smoke-queries.json),
+     every article has a smoke query that finds it
   3. package it with Zappa, offline, byte-compiled,     (scripts/package.py)
      and the layer zip (cryptography) beside it
   4. run the package with its layer as Lambda would,    (scripts/check_artifact.py)

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Verify a built index before it ships: the manifest's counts and version must match the content
-folder, and every smoke query (content/smoke-queries.json) must find its expected section.
+folder, every smoke query (content/smoke-queries.json) must find its expected section, and every
+article must be the top hit of at least one passing smoke query.
 
 Example:
     python scripts/verify_index.py --index index_data --content content

@@ -7,10 +7,12 @@ has already escaped and marked up with <mark>.
 
 from __future__ import annotations
 
+import re
 import time
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, redirect, render_template, request
 
+from index.articles import read_article
 from index.errors import IndexMissing, IndexUnreadable
 from index.search import search_and_answer
 
@@ -22,6 +24,8 @@ from .search_api import MAX_OFFSET, current_index
 bp = Blueprint("pages", __name__)
 
 PAGE_SIZE = 10
+# What index.text.slugify() makes; anything else names no article.
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # No inline script or style anywhere: the page's own files only, and calls to its own API.
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -56,6 +60,24 @@ def search_page() -> tuple[str, int]:
     log_query("/", found.results, started, answer=found.answer, offset=offset)
     context.update(query=text, results=found.results, offset=offset, answer=found.answer)
     return render_template("search.html", **context), 200
+
+
+@bp.get("/articles/<slug>")
+def article_page(slug: str) -> Response | tuple[str, int]:
+    """Send the reader to the site's article, or, with no SITE_URL, show it from the index."""
+    if not _SLUG.fullmatch(slug):
+        return render_template("article.html", slug=slug), 404
+    if current_app.config.get("SITE_URL"):
+        return redirect(site_link(f"/articles/{slug}"), 302)
+    try:
+        found = read_article(current_index(), slug)
+    except (IndexMissing, IndexUnreadable):
+        current_app.logger.exception("article page: index unavailable")
+        message = "This page is not available right now. Please try again in a minute."
+        return render_template("article.html", slug=slug, error=message), 503
+    if found is None:
+        return render_template("article.html", slug=slug), 404
+    return render_template("article.html", article=found, slug=slug), 200
 
 
 @bp.after_request

@@ -108,7 +108,7 @@ def health_route() -> Response:
     provider: IndexProvider = current_app.extensions["search_index"]
     try:
         index = current_index()
-        index.searcher()
+        index.probe()
         index.verify()  # checksums, once per opened version: a damaged file opening missed
         if provider.problem is not None:
             raise provider.problem

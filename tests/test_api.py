@@ -172,6 +172,7 @@ def test_query_syntax_is_searched_as_text(client, query):
 NOT_API = {
     "/": "the HTML search page for people (tests/test_page.py)",
     "/static/<path:filename>": "the page's CSS and script",
+    "/articles/<slug>": "an article as a page, or a redirect to the site (test_article_page.py)",
 }
 
 

@@ -39,7 +39,7 @@ pytestmark = pytest.mark.slow
 QUERY = "reason for restless leg syndrome"
 SEED_TITLE = "Understanding the Reason for Restless Leg Syndrome"
 LAMBDA_PROVIDED_TOPS = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3")
-PACKAGING_ONLY_TOPS = ("troposphere", "pip", "setuptools", "yaml", "requests", "tqdm", "slugify")
+PACKAGING_ONLY_TOPS = ("troposphere", "pip", "setuptools", "yaml", "requests", "tqdm")
 REPO_ONLY_TOPS = ("tests", "scripts", "content", "ops", "build", ".venv", ".ci")
 LAYER_TOPS = ("cryptography", "cffi", "pycparser", "_cffi_backend.cpython-311-x86_64-linux-gnu.so")
 
@@ -439,6 +439,23 @@ def test_a_failed_smoke_query_stops_the_chain_before_packaging(tmp_path):
     assert "'is rls genetic': top section 'Genetic Predisposition'" in done.stderr
     assert "stopped at step: 2/5 verify" in done.stderr
     assert "3/5" not in done.stdout
+    assert not package.exists()
+
+
+def test_an_article_without_a_smoke_query_stops_the_chain_before_packaging(tmp_path):
+    from .conftest import make_content
+
+    content = make_content(tmp_path / "content", "houseplant-watering.txt")
+    package = tmp_path / "dev.zip"
+    done = _deploy(
+        "dev",
+        "--dry-run",
+        *("--content", str(content), "--index", str(tmp_path / "index")),
+        *("--output", str(package)),
+    )
+    assert done.returncode == 1
+    assert "article houseplant-watering has no smoke query" in done.stderr
+    assert "stopped at step: 2/5 verify" in done.stderr
     assert not package.exists()
 
 

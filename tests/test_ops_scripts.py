@@ -98,6 +98,26 @@ def test_verify_reports_missing_index_and_bad_smoke_file(tmp_path, content_dir, 
     assert "query 1 needs a 'q' and either 'sections'" in done.stderr
 
 
+def test_verify_names_an_article_without_a_smoke_query_until_it_has_one(tmp_path):
+    from index.build import build_index
+
+    content = make_content(tmp_path / "content", "cast-iron-skillet-care.txt")
+    index = tmp_path / "index"
+    build_index(content, index)
+    args = ("--index", str(index), "--content", str(content))
+    done = _script("verify_index.py", *args)
+    assert done.returncode == 1
+    assert "article cast-iron-skillet-care has no smoke query" in done.stderr
+    assert "restless-leg-syndrome" not in done.stderr  # the seed article has its queries
+    smoke_file = content / "smoke-queries.json"
+    smoke = json.loads(smoke_file.read_text())
+    smoke["queries"].append({"q": "remove rust from a skillet", "sections": ["Removing Rust"]})
+    smoke_file.write_text(json.dumps(smoke))
+    done = _script("verify_index.py", *args)
+    assert done.returncode == 0, done.stderr
+    assert "verified: 2 articles" in done.stdout
+
+
 # zappa_settings.json and ops.settings
 
 

@@ -1,8 +1,9 @@
 """A real gunicorn server (threads and processes, as deployed on a host) under hostile bursts.
 
 One failed request must not poison shared state: a prototype that shared one Whoosh searcher
-across threads hung for good after a parser error. Here each thread has its own searcher, and
-these tests show the server answers normal queries correctly during and after a burst.
+across threads hung for good after a parser error. Here each searcher serves one caller at a
+time (a bounded pool, store.py), and these tests show the server answers normal queries
+correctly during and after a burst.
 """
 
 from __future__ import annotations

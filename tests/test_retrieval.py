@@ -5,12 +5,14 @@ import random
 import shutil
 from pathlib import Path
 
+from whoosh.index import open_dir
+
 from bench.corpus import as_articles, read_docs, read_queries
 from index.build import CURRENT_FILE, MANIFEST_FILE, write_index
 from index.impacts import POSTINGS_FILE, TERMS_FILE
 from index.search import search
 from index.spelling import Speller
-from index.store import IndexProvider
+from index.store import IndexProvider, SearcherVocabulary
 from index.text import stem
 from service.app import create_app
 
@@ -57,7 +59,7 @@ def test_corpus_queries_find_their_source_in_the_top_ten(tmp_path):
     assert found >= 0.9 * len(queries)
 
 
-def test_an_index_built_before_impact_postings_is_still_searched(tmp_path, index_dir):
+def test_an_index_built_before_impact_postings_is_a_503_that_says_rebuild(tmp_path, index_dir):
     old = tmp_path / "old"
     shutil.copytree(index_dir, old)
     for name in (POSTINGS_FILE, TERMS_FILE):
@@ -67,11 +69,12 @@ def test_an_index_built_before_impact_postings_is_still_searched(tmp_path, index
     manifest = json.loads(manifest_path.read_text())
     del manifest["files"]
     manifest_path.write_text(json.dumps(manifest))
-    assert IndexProvider(old).get().impacts is None
-    q = "/search?q=iron deficiency and dopamine"
-    before, after = _app(index_dir).get(q).get_json(), _app(old).get(q).get_json()
-    assert after["results"][0]["section"] == before["results"][0]["section"] == "Iron Deficiency"
-    assert after["total"] >= len(after["results"])
+    for route in ("/search?q=iron deficiency and dopamine", "/health"):
+        response = _app(old).get(route)
+        assert response.status_code == 503, route
+        assert response.get_json()["error"]["code"] == "index_unreadable"
+    # /health tells ops what to do (the public routes keep paths and causes to themselves).
+    assert "rebuild" in _app(old).get("/health").get_json()["error"]["message"]
 
 
 def test_damaged_impact_postings_are_a_503_not_a_500(tmp_path, index_dir):
@@ -94,19 +97,26 @@ def test_impact_postings_of_another_index_are_refused(tmp_path, index_dir):
 
 
 def test_spelling_suggestions_equal_whoosh_s_own(tmp_path):
-    index = IndexProvider(_corpus_index(tmp_path)).get()
-    searcher = index.searcher()
-    vocabulary = [t.decode() for t in searcher.reader().lexicon("spell")]
-    rng = random.Random(8)
-    speller = Speller("spell")
-    for word in rng.sample(vocabulary, 80):
-        typos = {word, word[:-1], word + "e", word[0] + word[2:], word[0] + word[2:3] + word[1:2]}
-        for typo in typos:
-            for distance in (1, 2):
-                whoosh = searcher.corrector("spell").suggest(
-                    typo, limit=5, maxdist=distance, prefix=1
-                )
-                assert speller.suggest(searcher, typo, 5, distance, 1) == whoosh, (typo, distance)
+    ix = open_dir(str(_version_dir(_corpus_index(tmp_path))), readonly=True)
+    with ix.searcher() as searcher:
+        vocabulary = [t.decode() for t in searcher.reader().lexicon("spell")]
+        words = SearcherVocabulary(searcher)
+        rng = random.Random(8)
+        speller = Speller()
+        for word in rng.sample(vocabulary, 80):
+            typos = {
+                word,
+                word[:-1],
+                word + "e",
+                word[0] + word[2:],
+                word[0] + word[2:3] + word[1:2],
+            }
+            for typo in typos:
+                for distance in (1, 2):
+                    whoosh = searcher.corrector("spell").suggest(
+                        typo, limit=5, maxdist=distance, prefix=1
+                    )
+                    assert speller.suggest(words, typo, 5, distance, 1) == whoosh, (typo, distance)
 
 
 def test_a_typo_is_still_corrected(client):

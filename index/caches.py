@@ -1,0 +1,60 @@
+"""One bounded, thread-safe cache policy for everything a process keeps per index version.
+
+Each cache lives on the SearchIndex that fills it and goes with it when a new version is
+opened; none grows past its bound, whatever users send (a cache of look-ups keyed by user
+words would otherwise grow with every distinct query).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+V = TypeVar("V")
+_MISSING = object()
+
+
+class Lru(Generic[V]):
+    """A least-recently-used map of at most size entries (or of total weight, when weighed)."""
+
+    def __init__(self, size: int, weigh: Callable[[V], int] | None = None):
+        self.size = size
+        self._weigh = weigh
+        self._weight = 0
+        self._data: OrderedDict[Hashable, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, default: object = None) -> V | object:
+        """Return the value kept for key (marking it recently used), or default."""
+        with self._lock:
+            found = self._data.get(key, _MISSING)
+            if found is _MISSING:
+                return default
+            self._data.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, value: V) -> None:
+        """Keep value under key, dropping the least recently used entries past the bound."""
+        with self._lock:
+            old = self._data.pop(key, _MISSING)
+            if old is not _MISSING:
+                self._weight -= self._cost(old)
+            self._data[key] = value
+            self._weight += self._cost(value)
+            while self._weight > self.size and len(self._data) > 1:
+                _, dropped = self._data.popitem(last=False)
+                self._weight -= self._cost(dropped)
+
+    def _cost(self, value: V) -> int:
+        return self._weigh(value) if self._weigh else 1
+
+    def clear(self) -> None:
+        """Forget everything."""
+        with self._lock:
+            self._data.clear()
+            self._weight = 0
+
+    def __len__(self) -> int:
+        return len(self._data)
