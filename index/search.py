@@ -11,9 +11,10 @@ query's concepts, weighted by rarity, to answer it.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import bm25
+from .lists import ListItem, find_list
 from .query import Concept, ParsedQuery, parse_query
 from .retrieve import retrieve
 from .snippets import best_sentences, highlight
@@ -112,7 +113,7 @@ class SearchResults:
 
 @dataclass(frozen=True)
 class Answer:
-    """The best passage, trimmed to a short whole-sentence answer."""
+    """The best passage, trimmed to a short whole-sentence answer, or an article's list."""
 
     id: str
     article: str
@@ -120,6 +121,9 @@ class Answer:
     text: str
     url: str
     confidence: float
+    # A list answer ("reasons for X"): the items the text names, each with its link. Its id
+    # and url are then the article's, its section the article's title (index/lists.py).
+    items: tuple[ListItem, ...] = ()
 
 
 def _phrase_in(alt: tuple[str, ...], terms) -> bool:
@@ -337,7 +341,19 @@ def search_and_answer(
     """Rank a page for what the user asked and pick the best answer (first page only)."""
     parsed = parse(index, text, ranking)
     results = rank(index, parsed, limit, offset, ranking)
-    return Answered(parsed, results, answer_from(results, parsed) if offset == 0 else None)
+    found = answer_from(results, parsed) if offset == 0 else None
+    if found is not None and ranking.questions:
+        listed = find_list(index, parsed, results.hits[0].article_slug)
+        if listed is not None:
+            found = replace(
+                found,
+                id=listed.article_id,
+                section=found.article,
+                text=listed.text,
+                url=listed.article_url,
+                items=listed.items,
+            )
+    return Answered(parsed, results, found)
 
 
 def answer(index: SearchIndex, text: str, ranking: Ranking = DEFAULT_RANKING) -> Answer | None:

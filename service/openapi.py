@@ -271,6 +271,25 @@ SPEC: dict = {
                     "text": {"type": "string"},
                     "url": {"type": "string"},
                     "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+                    "items": {
+                        "type": "array",
+                        "minItems": 3,
+                        "items": {"$ref": "#/components/schemas/ListItem"},
+                        "description": (
+                            "Present only for a list answer (a question asking for reasons, "
+                            "causes, types, ways or symptoms that one article's headings "
+                            "enumerate): the items in the article's order. text is then one "
+                            "sentence naming them, id and url the article's, section its title."
+                        ),
+                    },
+                },
+            },
+            "ListItem": {
+                "type": "object",
+                "required": ["title", "url"],
+                "properties": {
+                    "title": {"type": "string", "description": "The heading naming the item."},
+                    "url": {"type": "string", "description": "Link to its passage."},
                 },
             },
             "AnswerResponse": {

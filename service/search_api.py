@@ -47,7 +47,7 @@ def answer_json(found: Answer | None) -> dict | None:
     """Return the public JSON of an answer (None stays null)."""
     if found is None:
         return None
-    return {
+    body = {
         "id": found.id,
         "article": found.article,
         "section": found.section,
@@ -55,6 +55,9 @@ def answer_json(found: Answer | None) -> dict | None:
         "url": found.url,
         "confidence": found.confidence,
     }
+    if found.items:  # a list answer: only then, so a passage answer keeps its shape
+        body["items"] = [{"title": i.title, "url": i.url} for i in found.items]
+    return body
 
 
 def results_json(results: SearchResults, limit: int, offset: int) -> dict:

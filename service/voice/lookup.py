@@ -61,5 +61,6 @@ def look_up(question: object) -> Lookup:
     log_query(request.path, found.results, started, answer=found.answer)
     if found.answer is None:
         return Lookup(Outcome.NO_ANSWER)
-    passage = found.results.hits[0].text
+    # "Tell me more" goes on with the passage; after a list, with the items not yet said.
+    passage = found.answer.text if found.answer.items else found.results.hits[0].text
     return Lookup(Outcome.ANSWER, found.answer, frozenset(found.parsed.terms), passage)
