@@ -36,7 +36,7 @@ def read_article(index: SearchIndex, slug: str) -> ArticleText | None:
     info = index.articles.get(slug)
     if info is None:
         return None
-    stored = sorted(index.searcher().documents(article=slug), key=lambda d: d["position"])
+    stored = index.article_passages(slug)
     sections = tuple(
         Section(
             anchor=doc["url"].partition("#")[2],
@@ -46,4 +46,5 @@ def read_article(index: SearchIndex, slug: str) -> ArticleText | None:
         )
         for doc in stored
     )
-    return ArticleText(slug=slug, title=info.title, date=info.date, sections=sections)
+    date = stored[0].get("date", "") if stored else ""
+    return ArticleText(slug=slug, title=info.title, date=date, sections=sections)

@@ -167,11 +167,12 @@ def _score(
         found = in_topic = in_definition = False
         for alt in concept.alternatives:
             alt_spread = 0.0
-            if _phrase_in(alt, topic):
+            alt_in_topic = _phrase_in(alt, topic)
+            if alt_in_topic:
                 in_topic = True
                 alt_spread = max(spread.get(t, 1.0) for t in alt)
                 topic_spread = max(topic_spread, alt_spread)
-            damp = ranking.topic and _phrase_in(alt, topic)
+            damp = ranking.topic and alt_in_topic
             if _phrase_in(alt, tf):
                 f = min(tf[t] for t in alt)
                 weight = bm25.saturate(f, norm)

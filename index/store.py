@@ -317,6 +317,12 @@ class SearchIndex:
         with self._reading("reading passages") as searcher:
             yield from searcher.reader().all_stored_fields()
 
+    def article_passages(self, slug: str) -> list[dict]:
+        """Return the stored fields of one article's passages, in their order in the article."""
+        with self._reading("reading an article") as searcher:
+            found = [dict(doc) for doc in searcher.documents(article=slug)]
+        return sorted(found, key=lambda doc: doc["position"])
+
     def article(self, fields: dict) -> ArticleInfo | None:
         """Return the article of a passage (by its stored fields), or None when unknown."""
         return self.articles.get(fields["article"])
