@@ -26,6 +26,8 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from .content import Article, article_files, load_articles, read_content_file, read_content_text
+from .curation import CURATION_FILE, Curation, parse_curation
+from .curation import EMPTY as NO_CURATION
 from .errors import BadContent, BuildError
 from .impacts import ImpactWriter
 from .layout import CURRENT_FILE, MANIFEST_FILE
@@ -38,7 +40,7 @@ from .text import raw_words, stems, words
 
 KEEP_VERSIONS = 2
 # Curated files that live beside the articles and change what the index answers.
-CURATED_FILES = ("synonyms.txt", POPULAR_FILE)
+CURATED_FILES = ("synonyms.txt", CURATION_FILE, POPULAR_FILE)
 
 Progress = Callable[[int, int], None]
 
@@ -84,22 +86,27 @@ def defined_terms(text: str) -> set[str]:
     return found
 
 
-def _passage_stats(section: str, body: str) -> dict:
+def _passage_stats(section: str, body: str, asks: Iterable[str] = ()) -> dict:
     counts = Counter(stems(body))
-    return {
+    stats = {
         "tf": dict(counts),
         "len": sum(counts.values()),
-        "sec": sorted(set(stems(section))),
+        # Curated alternate questions count as the heading, as an FAQ question does.
+        "sec": sorted(set(stems(section)).union(*(stems(a) for a in asks))),
         "def": sorted(defined_terms(body)),
         # The heading's opening word ("why", "how", "can"…): a question asked the same way.
         "open": raw_words(section)[0] if raw_words(section) else "",
     }
+    if asks:
+        stats["ask"] = True
+    return stats
 
 
-def _documents(articles: Iterable[Article]) -> Iterable[dict]:
+def _documents(articles: Iterable[Article], curation: Curation) -> Iterable[dict]:
     for article in articles:
         keywords = ", ".join(article.keywords)
         for passage in article.passages:
+            asks = curation.asks.get(passage.id, [])
             yield {
                 "id": passage.id,
                 "article": article.slug,
@@ -107,12 +114,14 @@ def _documents(articles: Iterable[Article]) -> Iterable[dict]:
                 "section": passage.section,
                 "keywords": keywords,
                 "body": passage.text,
-                "spell": " ".join((passage.section, passage.text, article.title, keywords)),
+                "spell": " ".join((passage.section, *asks, passage.text, article.title, keywords)),
                 "kind": passage.kind,
                 "position": passage.position,
                 "url": f"{article.url}#{passage.slug}",
                 "date": article.date,
-                "stats": _passage_stats(passage.section, passage.text),
+                "stats": _passage_stats(passage.section, passage.text, asks),
+                # What the impact postings index as the heading: the heading and its asks.
+                "_heading": " ".join((passage.section, *asks)),
             }
 
 
@@ -159,6 +168,7 @@ def write_index(
     extra_manifest: dict | None = None,
     progress: Progress | None = None,
     extra_files: Iterable[Path] = (),
+    curation: Curation = NO_CURATION,
 ) -> BuildResult:
     """Write articles into a new version folder under output_dir and make it current."""
     started = time.perf_counter()
@@ -174,9 +184,10 @@ def write_index(
         done = 0
         ids: list[str] = []
         try:
-            for doc in _documents(articles):
+            for doc in _documents(articles, curation):
+                heading = doc.pop("_heading")
                 writer.add_document(**doc)
-                impacts.add(doc["body"], doc["section"], doc["title"], doc["keywords"])
+                impacts.add(doc["body"], heading, doc["title"], doc["keywords"])
                 ids.append(doc["id"])
                 done += 1
                 if progress and (done % 500 == 0 or done == total):
@@ -199,6 +210,7 @@ def write_index(
             "passage_count": total,
             "articles": [_article_entry(a) for a in articles],
             "libraries": _library_versions(),
+            "curation": curation.manifest(),
             **(extra_manifest or {}),
         }
         for path in extra_files:
@@ -279,6 +291,16 @@ def build_index(
             if popular_path.exists()
             else []
         )
+        curation_path = content_dir / CURATION_FILE
+        curation = (
+            parse_curation(
+                read_content_text(curation_path, content_dir),
+                str(curation_path),
+                (p.id for a in articles for p in a.passages),
+            )
+            if curation_path.exists()
+            else NO_CURATION
+        )
         version, hashes = content_version(content_dir)
     except BadContent as exc:
         raise BuildError(str(exc)) from exc
@@ -288,4 +310,4 @@ def build_index(
         "popular_queries": len(popular),
     }
     curated = [content_dir / n for n in CURATED_FILES if (content_dir / n).is_file()]
-    return write_index(articles, output_dir, version, extra, progress, curated)
+    return write_index(articles, output_dir, version, extra, progress, curated, curation)

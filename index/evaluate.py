@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .build import CURATED_FILES, build_index
+from .content import article_files
 from .search import DEFAULT_RANKING, Answer, Ranking, search_and_answer
 from .store import IndexProvider, SearchIndex
 
@@ -132,8 +133,7 @@ def merge_content(content_dirs: list[Path], target: Path) -> Path:
     """Copy the articles of several content folders (and the first synonyms file) into target."""
     (target / "articles").mkdir(parents=True, exist_ok=True)
     for folder in content_dirs:
-        articles = folder / "articles" if (folder / "articles").is_dir() else folder
-        for article in articles.glob("*.txt"):
+        for article in article_files(folder):
             shutil.copy(article, target / "articles" / article.name)
         for name in CURATED_FILES:
             if (folder / name).is_file() and not (target / name).exists():

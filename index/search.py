@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, replace
 
 from . import bm25
+from .curation import curation_of, normalise
 from .lists import ListItem, find_list
 from .query import Concept, ParsedQuery, parse_query
 from .retrieve import retrieve
@@ -63,6 +64,8 @@ RECAP_HEADINGS = frozenset(
 # Below this confidence there is no answer: less than about half of what was asked is covered.
 ANSWER_THRESHOLD = 0.55
 ANSWER_MAX_WORDS = 60
+# How far past the first result an answer is looked for when curated blocks skip passages.
+MAX_BLOCKED_LOOKAHEAD = 10
 
 
 _WH_OPENERS = frozenset(("why", "how", "what", "who", "when", "where", "which", "can"))
@@ -157,7 +160,9 @@ def _score(
     heading_spread = article.topic_heading_spread if article else {}
     norm = bm25.length_norm(length, max(index.avg_body_length, 1.0))
     heading_weight = HEADING_WEIGHT
-    if ranking.questions and fields["kind"] == "faq" and parsed.question:
+    # A curated alternate question ("ask") is matched as an FAQ question is.
+    faq = fields["kind"] == "faq" or stats.get("ask", False)
+    if ranking.questions and faq and parsed.question:
         heading_weight *= FAQ_WEIGHT
     score = covered = total_weight = defined_weight = topic_weight = 0.0
     matched: set[str] = set()
@@ -256,9 +261,12 @@ def rank(
 ) -> SearchResults:
     """Return the requested page of passages for an already parsed query."""
     started = time.perf_counter()
-    if not parsed.concepts:
+    pinned = curation_of(index).pins.get(normalise(parsed.text))
+    if not parsed.concepts and not pinned:
         return SearchResults(parsed.text, parsed.corrected, 0, [], index.version, 0.0)
-    total, candidates = _candidates(index, parsed, max(CANDIDATES, offset + limit))
+    total, candidates = 0, []
+    if parsed.concepts:
+        total, candidates = _candidates(index, parsed, max(CANDIDATES, offset + limit))
     idfs = _concept_idfs(index, parsed.concepts)
     scored: list[tuple[_Scored, dict]] = []
     best = max((c[0] for c in candidates), default=0.0) or 1.0
@@ -272,6 +280,8 @@ def rank(
             )
         scored.append((s, fields))
     scored.sort(key=lambda item: (-item[0].score, item[1]["article"], item[1]["position"]))
+    if pinned:
+        scored, total = _pin_first(index, parsed, scored, pinned, total)
     hits = []
     for s, fields in scored[offset : offset + limit]:
         article = index.article(fields)
@@ -292,6 +302,24 @@ def rank(
     return SearchResults(parsed.text, parsed.corrected, total, hits, index.version, took)
 
 
+def _pin_first(
+    index: SearchIndex, parsed: ParsedQuery, scored: list, pinned: str, total: int
+) -> tuple[list, int]:
+    """Put a curated pin first with full confidence, fetching it when it was no candidate."""
+    rest = [item for item in scored if item[1]["id"] != pinned]
+    if len(rest) < len(scored):
+        fields = next(item[1] for item in scored if item[1]["id"] == pinned)
+    else:
+        slug = pinned.partition("/")[0]
+        fields = next((f for f in index.article_passages(slug) if f["id"] == pinned), None)
+        if fields is None:  # the build checked every pin: only a hand-edited index gets here
+            return scored, total
+        total += 1
+    top = scored[0][0].score if scored else 1.0
+    matched = frozenset(t for t in parsed.terms if t in fields["stats"]["tf"])
+    return [(_Scored(top, 1.0, matched), fields), *rest], total
+
+
 def parse(index: SearchIndex, text: str, ranking: Ranking = DEFAULT_RANKING) -> ParsedQuery:
     """Parse what the user typed with the ranking's synonym and typo switches."""
     return parse_query(index, text, correct=ranking.typos, synonyms=ranking.synonyms)
@@ -308,11 +336,16 @@ def search(
     return rank(index, parse(index, text, ranking), limit, offset, ranking)
 
 
-def answer_from(results: SearchResults, parsed: ParsedQuery) -> Answer | None:
-    """Return the best answer among ranked results, or None when none is confident enough."""
-    if not results.hits or results.hits[0].confidence < ANSWER_THRESHOLD:
+def answer_from(
+    results: SearchResults, parsed: ParsedQuery, blocked: frozenset[str] | set[str] = frozenset()
+) -> Answer | None:
+    """Return the best answer among ranked results, or None when none is confident enough.
+
+    A curated blocked passage is never the answer: the best passage after it answers instead.
+    """
+    top = next((hit for hit in results.hits if hit.id not in blocked), None)
+    if top is None or top.confidence < ANSWER_THRESHOLD:
         return None
-    top = results.hits[0]
     return Answer(
         id=top.id,
         article=top.article,
@@ -341,10 +374,17 @@ def search_and_answer(
 ) -> Answered:
     """Rank a page for what the user asked and pick the best answer (first page only)."""
     parsed = parse(index, text, ranking)
-    results = rank(index, parsed, limit, offset, ranking)
-    found = answer_from(results, parsed) if offset == 0 else None
-    if found is not None and ranking.questions:
-        listed = find_list(index, parsed, results.hits[0].article_slug)
+    blocked = curation_of(index).blocked
+    # Enough passages past the page that one may answer when the best ones are blocked.
+    lookahead = min(len(blocked), MAX_BLOCKED_LOOKAHEAD)
+    results = rank(index, parsed, limit + lookahead, offset, ranking)
+    found = answer_from(results, parsed, blocked) if offset == 0 else None
+    if lookahead:
+        results = replace(results, hits=results.hits[:limit])
+    # A list stands for its article's sections; a curated pin names the one answer wanted.
+    pinned = normalise(parsed.text) in curation_of(index).pins
+    if found is not None and ranking.questions and not pinned:
+        listed = find_list(index, parsed, found.id.split("/")[0])
         if listed is not None:
             found = replace(
                 found,

@@ -80,9 +80,11 @@ SETTINGS_OUT="${OUTPUT%.zip}-zappa_settings.json"
 # The project's venv runs steps 1-4 (scripts/package.py makes the packaging venv itself).
 PY=${PYTHON:-.venv/bin/python}
 if [ ! -x "$PY" ] && [ -z "${PYTHON:-}" ]; then
-  echo "==> creating .venv (runtime requirements)"
+  echo "==> creating .venv (runtime and build requirements)"
   python3 -m venv .venv
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+  # The build (step 1) reads HTML and Markdown with requirements-build.txt; the package
+  # (step 3) installs requirements.txt alone, so none of it reaches Lambda.
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-build.txt
 fi
 
 CURRENT_STEP="settings"

@@ -35,6 +35,8 @@ CONTENT_SECURITY_POLICY = (
 
 def site_link(url: str) -> str:
     """Return the link to a passage on the site (SITE_URL + the passage's path)."""
+    if url.startswith(("https://", "http://")):  # a page's own canonical address
+        return url
     return current_app.config.get("SITE_URL", "").rstrip("/") + url
 
 

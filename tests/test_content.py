@@ -133,3 +133,12 @@ def test_bullet_lines_are_text_not_headings():
     assert [p.section for p in article.passages] == ["Symptoms", "Treatment"]
     assert "- tingling" in article.passages[0].text
     assert "- itching" in article.passages[0].text
+
+
+def test_a_file_of_an_unknown_format_stops_the_build_naming_it(tmp_path):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "good.txt").write_text("A Title\n\nSome body text here.\n")
+    (articles / "notes.docx").write_bytes(b"PK\x03\x04")
+    with pytest.raises(BadContent, match=r"notes\.docx: unknown article format '\.docx'"):
+        load_articles(tmp_path)
