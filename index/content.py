@@ -51,7 +51,7 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 _SKIPPED_PREFIXES = (".", "#", "~")
 _SKIPPED_SUFFIXES = ("~", "#", ".bak", ".orig", ".swp", ".swo", ".tmp")
 # Files that sit beside articles in a content folder without an articles/ subfolder.
-_NOT_ARTICLES = frozenset(("synonyms.txt", "curation.txt"))
+_NOT_ARTICLES = frozenset(("synonyms.txt", "curation.txt", "popular-queries.txt"))
 
 
 def is_content_name(name: str) -> bool:

@@ -205,3 +205,14 @@ def test_a_malformed_popular_queries_file_stops_the_build_naming_the_line(tmp_pa
     (content / "popular-queries.txt").write_text("3\tfine\nmany\tbroken\n", encoding="utf-8")
     with pytest.raises(BuildError, match=r"popular-queries.txt:2"):
         build_index(content, tmp_path / "index")
+
+
+def test_popular_queries_beside_articles_in_a_flat_folder_are_not_an_article(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(make_content(tmp_path / "seed") / "articles" / "restless-leg-syndrome.txt", content)
+    (content / "popular-queries.txt").write_text("4\twhat causes restless legs\n", encoding="utf-8")
+    result = build_index(content, tmp_path / "index")
+    client = create_app({"SEARCH_INDEX_DIR": str(tmp_path / "index")}).test_client()
+    assert client.get("/health").get_json()["articles"] == 1, result
+    assert _suggest(client, "what c")[0] == {"text": "what causes restless legs", "kind": "query"}
