@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,6 +125,7 @@ def folder_report(folder: Path, limit: int = 200) -> list[str]:
     lines = [f"{len(pages)} pages under {folder}"]
     for name, extract in EXTRACTORS.items():
         heads = heads_total = paras = paras_total = failed = 0
+        seconds = 0.0
         for page in pages:
             source = page.read_text(encoding="utf-8", errors="replace")
             try:
@@ -134,11 +136,14 @@ def folder_report(folder: Path, limit: int = 200) -> list[str]:
             wanted_paras = [t for p in doc.iter("p") if len(t := _flat(p.text_content())) >= 40]
             heads_total += len(wanted_heads)
             paras_total += len(wanted_paras)
+            started = time.perf_counter()
             try:
                 text, found = extract(source, page.stem)
             except Exception:  # no title or no body: nothing kept
                 failed += 1
                 continue
+            finally:
+                seconds += time.perf_counter() - started
             flat = _flat(text)
             found = [_flat(h) for h in found]
             heads += sum(any(_same_heading(h, f) for f in found) for h in wanted_heads)
@@ -146,6 +151,6 @@ def folder_report(folder: Path, limit: int = 200) -> list[str]:
         lines.append(
             f"{name:12} headings kept {heads}/{heads_total} ({heads / max(heads_total, 1):.0%}), "
             f"paragraphs kept {paras}/{paras_total} ({paras / max(paras_total, 1):.0%}), "
-            f"pages refused {failed}"
+            f"pages refused {failed}, {seconds / max(len(pages), 1) * 1000:.1f} ms a page"
         )
     return lines

@@ -17,7 +17,6 @@ import re
 import shutil
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import metadata
@@ -25,7 +24,14 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from .content import Article, article_files, load_articles, read_content_file, read_content_text
+from .content import (
+    CURATED_FILES,
+    Article,
+    article_files,
+    load_articles,
+    read_content_file,
+    read_content_text,
+)
 from .curation import CURATION_FILE, Curation, parse_curation
 from .curation import EMPTY as NO_CURATION
 from .errors import BadContent, BuildError
@@ -36,11 +42,9 @@ from .popular import parse_popular
 from .schema import SCHEMA_VERSION, make_schema
 from .snippets import sentences
 from .synonyms import EMPTY, parse_synonyms
-from .text import raw_words, stems, words
+from .text import raw_words, stems
 
 KEEP_VERSIONS = 2
-# Curated files that live beside the articles and change what the index answers.
-CURATED_FILES = ("synonyms.txt", CURATION_FILE, POPULAR_FILE)
 
 Progress = Callable[[int, int], None]
 
@@ -87,10 +91,9 @@ def defined_terms(text: str) -> set[str]:
 
 
 def _passage_stats(section: str, body: str, asks: Iterable[str] = ()) -> dict:
-    counts = Counter(stems(body))
     stats = {
-        "tf": dict(counts),
-        "len": sum(counts.values()),
+        # Term counts are in the impact postings; the rerank needs the body's length.
+        "len": len(stems(body)),
         # Curated alternate questions count as the heading, as an FAQ question does.
         "sec": sorted(set(stems(section)).union(*(stems(a) for a in asks))),
         "def": sorted(defined_terms(body)),
@@ -102,30 +105,40 @@ def _passage_stats(section: str, body: str, asks: Iterable[str] = ()) -> dict:
     return stats
 
 
-def _documents(articles: Iterable[Article], curation: Curation) -> Iterable[dict]:
+def _documents(
+    articles: Iterable[Article], curation: Curation
+) -> Iterable[tuple[dict, str, str]]:
+    """Yield (stored passage, its article's keywords, what the postings index as its heading)
+    in passage-number order."""
+    docnum = 0
     for article in articles:
         keywords = ", ".join(article.keywords)
+        first = docnum
         for passage in article.passages:
             asks = curation.asks.get(passage.id, [])
-            yield {
+            doc = {
                 "id": passage.id,
                 "article": article.slug,
                 "title": article.title,
                 "section": passage.section,
-                "keywords": keywords,
                 "body": passage.text,
                 "spell": " ".join((passage.section, *asks, passage.text, article.title, keywords)),
                 "kind": passage.kind,
                 "position": passage.position,
                 "url": f"{article.url}#{passage.slug}",
-                "date": article.date,
                 "stats": _passage_stats(passage.section, passage.text, asks),
-                # What the impact postings index as the heading: the heading and its asks.
-                "_heading": " ".join((passage.section, *asks)),
+                "first": first,
             }
+            if docnum == first:
+                doc["topic"] = _topic(article)
+                doc["date"] = article.date
+            docnum += 1
+            # What the impact postings index as the heading: the heading and its asks.
+            yield doc, keywords, " ".join((passage.section, *asks))
 
 
-def _article_entry(article: Article) -> dict:
+def _topic(article: Article) -> tuple[frozenset[str], dict, dict]:
+    """Return the terms naming the article's topic and how widely each is spread over it."""
     topic = sorted(set(stems(article.title)) | {s for k in article.keywords for s in stems(k)})
     headings = [set(stems(p.section)) for p in article.passages]
     passages = [h | set(stems(p.text)) for h, p in zip(headings, article.passages, strict=True)]
@@ -137,18 +150,7 @@ def _article_entry(article: Article) -> dict:
     # heading (of many) still points at that section.
     spread = {t: share(t, passages) for t in topic}
     heading_spread = {t: share(t, headings) for t in topic}
-    return {
-        "slug": article.slug,
-        "title": article.title,
-        "date": article.date,
-        "url": article.url,
-        "keywords": article.keywords,
-        "passages": len(article.passages),
-        "topic_terms": topic,
-        "topic_spread": spread,
-        "topic_heading_spread": heading_spread,
-        "title_words": words(article.title),
-    }
+    return (frozenset(topic), spread, heading_spread)
 
 
 def _library_versions() -> dict[str, str]:
@@ -184,10 +186,9 @@ def write_index(
         done = 0
         ids: list[str] = []
         try:
-            for doc in _documents(articles, curation):
-                heading = doc.pop("_heading")
+            for doc, keywords, heading in _documents(articles, curation):
                 writer.add_document(**doc)
-                impacts.add(doc["body"], heading, doc["title"], doc["keywords"])
+                impacts.add(doc["body"], heading, doc["title"], keywords)
                 ids.append(doc["id"])
                 done += 1
                 if progress and (done % 500 == 0 or done == total):
@@ -208,7 +209,6 @@ def write_index(
             "build_seconds": round(time.perf_counter() - started, 3),
             "article_count": len(articles),
             "passage_count": total,
-            "articles": [_article_entry(a) for a in articles],
             "libraries": _library_versions(),
             "curation": curation.manifest(),
             **(extra_manifest or {}),

@@ -37,18 +37,17 @@ class Lru(Generic[V]):
 
     def put(self, key: Hashable, value: V) -> None:
         """Keep value under key, dropping the least recently used entries past the bound."""
+        weigh = self._weigh
         with self._lock:
-            old = self._data.pop(key, _MISSING)
-            if old is not _MISSING:
-                self._weight -= self._cost(old)
-            self._data[key] = value
-            self._weight += self._cost(value)
-            while self._weight > self.size and len(self._data) > 1:
-                _, dropped = self._data.popitem(last=False)
-                self._weight -= self._cost(dropped)
-
-    def _cost(self, value: V) -> int:
-        return self._weigh(value) if self._weigh else 1
+            data = self._data
+            if key in data:
+                self._weight -= weigh(data[key]) if weigh else 1
+                del data[key]
+            data[key] = value
+            self._weight += weigh(value) if weigh else 1
+            while self._weight > self.size and len(data) > 1:
+                _, dropped = data.popitem(last=False)
+                self._weight -= weigh(dropped) if weigh else 1
 
     def clear(self) -> None:
         """Forget everything."""

@@ -10,6 +10,7 @@ import os
 import stat
 from pathlib import Path
 
+from .curation import CURATION_FILE
 from .errors import BadContent
 from .formats import FORMATS, is_article_file, parser_for
 from .formats.model import (
@@ -22,9 +23,11 @@ from .formats.model import (
     split_passage,
 )
 from .formats.text import is_date_line, parse_article
+from .popular import FILE_NAME as POPULAR_FILE
 from .text import slugify
 
 __all__ = [
+    "CURATED_FILES",
     "MAX_FILE_BYTES",
     "MAX_PASSAGE_CHARS",
     "MAX_SECTIONS",
@@ -50,8 +53,9 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 # Editors' backup, swap and lock files, and hidden files, are never articles.
 _SKIPPED_PREFIXES = (".", "#", "~")
 _SKIPPED_SUFFIXES = ("~", "#", ".bak", ".orig", ".swp", ".swo", ".tmp")
-# Files that sit beside articles in a content folder without an articles/ subfolder.
-_NOT_ARTICLES = frozenset(("synonyms.txt", "curation.txt", "popular-queries.txt"))
+# Curated files that live beside the articles and change what the index answers (part of the
+# index version); in a content folder without an articles/ subfolder they are not articles.
+CURATED_FILES = ("synonyms.txt", CURATION_FILE, POPULAR_FILE)
 
 
 def is_content_name(name: str) -> bool:
@@ -74,7 +78,7 @@ def article_files(content_dir: Path) -> list[Path]:
     folder = article_dir(content_dir)
     names = [p for p in folder.iterdir() if is_content_name(p.name) and not p.is_dir()]
     if folder == content_dir:
-        names = [p for p in names if is_article_file(p) and p.name not in _NOT_ARTICLES]
+        names = [p for p in names if is_article_file(p) and p.name not in CURATED_FILES]
     return sorted(names)
 
 

@@ -43,7 +43,11 @@ class Curation:
 
     def manifest(self) -> dict:
         """Return what the query side needs, for the index manifest."""
-        return {"pins": dict(sorted(self.pins.items())), "blocked": sorted(self.blocked)}
+        return {
+            "pins": dict(sorted(self.pins.items())),
+            "blocked": sorted(self.blocked),
+            "asks": sum(len(q) for q in self.asks.values()),  # counted; built into passages
+        }
 
 
 EMPTY = Curation()

@@ -2,13 +2,18 @@
 
 Whoosh decodes postings in pure Python (about 0.7 µs a posting: 28 ms for a word found in 40k
 passages, before any scoring), so candidate retrieval over common words cost tens of
-milliseconds at 64k passages. The build therefore also writes each term's postings as two
-packed arrays, passage numbers (Whoosh's own document numbers) and a BM25F weight summed over
-the searched fields, which a query reads with one slice and `array.frombytes`. Whoosh keeps the
-stored fields, the vocabulary and spelling.
+milliseconds at 64k passages. The build therefore writes each term's postings as packed
+arrays instead, which a query reads with one slice and `array.frombytes`: passage numbers
+(Whoosh's own document numbers, for the stored fields), a BM25F weight summed over the searched
+fields, and the term's count in the passage body (what the rerank weighs). These are the
+index's only term statistics: Whoosh keeps the stored fields and the `spell` vocabulary.
 
-Files in a version folder: `impacts.bin` (the arrays) and `impacts.terms` (a pickled table of
-term -> (byte offset, count), plus the format and the passage count, checked at open).
+Files in a version folder:
+- `impacts.bin`: per term, its passage numbers (uint32) then its weights (float32);
+- `impacts.tf`: per term, its body counts (uint8), in the same order;
+- `impacts.terms`: a pickled table, the sorted terms with each one's first posting, posting
+  count and body document frequency, plus the format, the passage count (checked at open) and
+  the average body length.
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ from __future__ import annotations
 import mmap
 import pickle
 from array import array
+from bisect import bisect_left
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from . import bm25
@@ -25,14 +32,21 @@ from .schema import FIELD_BOOSTS, SEARCH_FIELDS
 from .text import stems
 
 POSTINGS_FILE = "impacts.bin"
+TF_FILE = "impacts.tf"
 TERMS_FILE = "impacts.terms"
-FORMAT = 1
+FORMAT = 2
 FIELDS = SEARCH_FIELDS
+BODY = FIELDS.index("body")
 BOOSTS = tuple(FIELD_BOOSTS[f] for f in FIELDS)
 # Decoded postings of common words are kept per process, up to this many postings in all
 # (about 9 MB); rarer words decode in microseconds and are not kept.
 CACHE_POSTINGS = 100_000
 CACHE_MIN_DF = 2_000
+# Body counts for the rerank: a term's postings are decoded whole when it has at most this many
+# per passage asked about, and searched by bisection when it has more.
+BISECT_FROM = 64
+# Per posting in impacts.bin: a uint32 passage number and a float32 weight.
+_POSTING_BYTES = array("I").itemsize + array("f").itemsize
 
 
 class ImpactWriter:
@@ -72,7 +86,7 @@ class ImpactWriter:
         return docnum
 
     def write(self, folder: Path) -> None:
-        """Write impacts.bin and impacts.terms into folder."""
+        """Write impacts.bin, impacts.tf and impacts.terms into folder."""
         averages = [sum(lengths) / max(self.count, 1) or 1.0 for lengths in self._lengths]
         # Per field and passage: BM25's length normalisation.
         norms = [
@@ -80,13 +94,15 @@ class ImpactWriter:
             for lengths, avg in zip(self._lengths, averages, strict=True)
         ]
         fields = list(zip(range(len(FIELDS)), BOOSTS, norms, strict=True))
-        table: dict[str, tuple[int, int]] = {}
-        offset = 0
-        with open(folder / POSTINGS_FILE, "wb") as out:
-            for term in sorted(self._postings):
+        terms = sorted(self._postings)
+        starts, counts, body_dfs = array("Q"), array("I"), array("I")
+        start = 0
+        with open(folder / POSTINGS_FILE, "wb") as out, open(folder / TF_FILE, "wb") as tf_out:
+            for term in terms:
                 data = self._postings[term]
                 docs = data[0::2]
                 weights = array("f")
+                body = bytearray()
                 for docnum, packed in zip(docs, data[1::2], strict=True):
                     weight = 0.0
                     for shift, boost, norm in fields:
@@ -94,13 +110,32 @@ class ImpactWriter:
                         if tf:
                             weight += boost * bm25.saturate(tf, norm[docnum])
                     weights.append(weight)
+                    body.append((packed >> (8 * BODY)) & 255)
                 out.write(docs.tobytes())
                 out.write(weights.tobytes())
-                table[term] = (offset, len(docs))
-                offset += len(docs) * (docs.itemsize + weights.itemsize)
-        meta = {"format": FORMAT, "docs": self.count, "itemsize": array("I").itemsize}
-        meta["terms"] = table
+                tf_out.write(body)
+                starts.append(start)
+                counts.append(len(docs))
+                body_dfs.append(len(body) - body.count(0))
+                start += len(docs)
+        meta = {
+            "format": FORMAT,
+            "docs": self.count,
+            "avg_body_length": averages[BODY],
+            "terms": "\n".join(terms),
+            "starts": starts.tobytes(),
+            "counts": counts.tobytes(),
+            "body_dfs": body_dfs.tobytes(),
+        }
         (folder / TERMS_FILE).write_bytes(pickle.dumps(meta, protocol=4))
+
+
+def _map(path: Path) -> mmap.mmap | bytes:
+    with open(path, "rb") as f:
+        size = f.seek(0, 2)
+        # mmap: pages are read on demand and shared between processes; an empty index
+        # (no terms) has an empty file, which mmap refuses.
+        return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
 
 
 class ImpactPostings:
@@ -108,35 +143,65 @@ class ImpactPostings:
 
     def __init__(self, folder: Path, doc_count: int):
         meta = pickle.loads((folder / TERMS_FILE).read_bytes())
-        if meta.get("format") != FORMAT or meta.get("itemsize") != array("I").itemsize:
-            raise ValueError(f"impact postings format {meta.get('format')}, expected {FORMAT}")
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+            found = meta.get("format") if isinstance(meta, dict) else None
+            raise ValueError(f"impact postings format {found}, expected {FORMAT}")
         if meta.get("docs") != doc_count:
             raise ValueError(f"impact postings hold {meta.get('docs')} passages, not {doc_count}")
         self.doc_count = doc_count
-        self._terms: dict[str, tuple[int, int]] = meta["terms"]
-        with open(folder / POSTINGS_FILE, "rb") as f:
-            size = f.seek(0, 2)
-            # mmap: pages are read on demand and shared between processes; an empty index
-            # (no terms) has an empty file, which mmap refuses.
-            self._data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        self.avg_body_length: float = meta["avg_body_length"]
+        # Sorted, so a term is found by bisection and a prefix's terms are one slice: a list of
+        # strings and three arrays hold far less than a dict of tuples.
+        self._terms: list[str] = meta["terms"].split("\n") if meta["terms"] else []
+        self._starts, self._counts, self._body_dfs = array("Q"), array("I"), array("I")
+        self._starts.frombytes(meta["starts"])
+        self._counts.frombytes(meta["counts"])
+        self._body_dfs.frombytes(meta["body_dfs"])
+        if not len(self._terms) == len(self._starts) == len(self._counts) == len(self._body_dfs):
+            raise ValueError("impact postings table is inconsistent")
+        self._data = _map(folder / POSTINGS_FILE)
+        self._tf = _map(folder / TF_FILE)
+        postings = sum(self._counts)
+        if len(self._data) != postings * _POSTING_BYTES or len(self._tf) != postings:
+            raise ValueError("impact postings files do not match their table")
+        self._view = memoryview(self._data)
         # Decoded postings of common words, bounded by their total count of postings.
         self._cache: Lru[dict[int, float]] = Lru(CACHE_POSTINGS, weigh=len)
 
+    def _find(self, term: str) -> int:
+        """Return term's row in the table, or -1."""
+        at = bisect_left(self._terms, term)
+        return at if at < len(self._terms) and self._terms[at] == term else -1
+
     def df(self, term: str) -> int:
         """Return how many passages hold term in any searched field."""
-        entry = self._terms.get(term)
-        return entry[1] if entry else 0
+        at = self._find(term)
+        return self._counts[at] if at >= 0 else 0
+
+    def body_df(self, term: str) -> int:
+        """Return how many passages hold term in their body."""
+        at = self._find(term)
+        return self._body_dfs[at] if at >= 0 else 0
+
+    def body_terms(self, prefix: str) -> Iterator[tuple[int, str]]:
+        """Yield (body df, term) of the terms found in bodies that start with prefix, sorted."""
+        at = bisect_left(self._terms, prefix)
+        while at < len(self._terms) and self._terms[at].startswith(prefix):
+            if self._body_dfs[at]:
+                yield self._body_dfs[at], self._terms[at]
+            at += 1
 
     def weights(self, term: str) -> dict[int, float]:
         """Return {passage number: weight} of term (empty when the index lacks it); read-only."""
-        entry = self._terms.get(term)
-        if entry is None:
+        at = self._find(term)
+        if at < 0:
             return {}
-        offset, count = entry
+        count = self._counts[at]
         if count >= CACHE_MIN_DF:
             found = self._cache.get(term)
             if found is not None:
                 return found
+        offset = self._starts[at] * _POSTING_BYTES
         docs, weights = array("I"), array("f")
         middle = offset + count * docs.itemsize
         docs.frombytes(self._data[offset:middle])
@@ -145,3 +210,40 @@ class ImpactPostings:
         if count >= CACHE_MIN_DF:
             self._cache.put(term, found)
         return found
+
+    def body_counts(self, terms: Iterable[str], docs: list[int]) -> dict[int, dict[str, int]]:
+        """Return {passage: {term: count in its body}} for the given passages and terms."""
+        out: dict[int, dict[str, int]] = {doc: {} for doc in docs}
+        for term in terms:
+            at = self._find(term)
+            if at < 0 or not self._body_dfs[at]:
+                continue
+            start, count = self._starts[at], self._counts[at]
+            offset = start * _POSTING_BYTES
+            numbers = self._view[offset : offset + count * 4].cast("I")
+            if count <= BISECT_FROM * len(docs):
+                # Few postings per passage asked about: decoding them all is cheapest.
+                found = dict(zip(numbers, self._tf[start : start + count], strict=True))
+                for doc in docs:
+                    if doc in found and found[doc]:
+                        out[doc][term] = found[doc]
+            else:
+                # A common word and a few dozen passages: binary search in place, rather than
+                # decoding tens of thousands of postings.
+                for doc in docs:
+                    i = bisect_left(numbers, doc)
+                    if i < count and numbers[i] == doc and self._tf[start + i]:
+                        out[doc][term] = self._tf[start + i]
+            numbers.release()
+        return out
+
+    def docs_with_body_term(self, term: str) -> set[int]:
+        """Return the passages whose body holds term."""
+        at = self._find(term)
+        if at < 0:
+            return set()
+        start, count = self._starts[at], self._counts[at]
+        numbers = array("I")
+        numbers.frombytes(self._data[start * _POSTING_BYTES : start * _POSTING_BYTES + count * 4])
+        counts = self._tf[start : start + count]
+        return {doc for doc, tf in zip(numbers, counts, strict=True) if tf}

@@ -8,7 +8,8 @@ so a synonym or a correction never counts twice.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 
 from .errors import BadQuery
 from .lexicon import is_english
@@ -20,6 +21,10 @@ MAX_QUERY_CHARS = 200
 # Bounds that keep the worst query within a few times a normal one's cost.
 MAX_CONCEPTS = 12
 MAX_ALTERNATIVES = 6
+# Alternatives of all concepts together: each one is retrieved and reranked, so twelve concepts
+# of six synonyms would cost six times a query of twelve words. Every concept keeps its own
+# word; the rest of the budget goes round the concepts (second alternatives, then third…).
+MAX_QUERY_ALTERNATIVES = 24
 # Words, and letters, per query the spelling corrector may work on: each correction costs about
 # a normal query and grows with the word's length, so a query of 30 typos would otherwise cost
 # 30 of them. Longer "words" are never typos of real ones.
@@ -110,6 +115,15 @@ class Concept:
     def terms(self) -> set[str]:
         """Return every index term of every alternative."""
         return {t for alt in self.alternatives for t in alt}
+
+    @cached_property
+    def shaped(self) -> tuple[tuple[Phrase, str | None], ...]:
+        """Return each alternative with its one term, or None when it is a phrase of several.
+
+        The rerank tests every alternative against every candidate: single terms (nearly all)
+        are then one membership test, with no call.
+        """
+        return tuple((alt, alt[0] if len(alt) == 1 else None) for alt in self.alternatives)
 
 
 @dataclass(frozen=True)
@@ -276,6 +290,24 @@ def _prefix_alternatives(index: SearchIndex, term: str) -> list[Phrase]:
     return [(t,) for _, t in found[: MAX_ALTERNATIVES - 1]]
 
 
+def _within_budget(concepts: list[Concept]) -> tuple[Concept, ...]:
+    """Return concepts with their alternatives cut to MAX_QUERY_ALTERNATIVES in all."""
+    if sum(len(c.alternatives) for c in concepts) <= MAX_QUERY_ALTERNATIVES:
+        return tuple(concepts)
+    kept = [1] * len(concepts)
+    left = MAX_QUERY_ALTERNATIVES - len(concepts)
+    rank = 1
+    while left > 0 and any(k < len(c.alternatives) for k, c in zip(kept, concepts, strict=True)):
+        for i, concept in enumerate(concepts):
+            if left and len(concept.alternatives) > rank:
+                kept[i] += 1
+                left -= 1
+        rank += 1
+    return tuple(
+        replace(c, alternatives=c.alternatives[:k]) for c, k in zip(concepts, kept, strict=True)
+    )
+
+
 def _apply_fixes(text: str, fixes: dict[str, str]) -> str:
     """Return text with each misspelled word replaced, everything else as the user typed it."""
     return WORD_RE.sub(lambda m: fixes.get(m.group().lower(), m.group()), text)
@@ -348,7 +380,7 @@ def parse_query(
     opener = tokens[0] if tokens and tokens[0] in _QUESTION_OPENERS else None
     return ParsedQuery(
         cleaned,
-        tuple(concepts[:MAX_CONCEPTS]),
+        _within_budget(concepts[:MAX_CONCEPTS]),
         corrected,
         question_kind(tokens),
         opener,

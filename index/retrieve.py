@@ -37,10 +37,10 @@ def _alternative(postings: ImpactPostings, alt: Phrase) -> dict[int, float]:
     out: dict[int, float] = {}
     for doc, weight in first.items():
         for other in rest:
-            w = other.get(doc)
-            if w is None:
+            if doc not in other:
                 break
-            weight = min(weight, w)
+            if other[doc] < weight:
+                weight = other[doc]
         else:
             out[doc] = weight
     return out
@@ -53,8 +53,9 @@ def concept_postings(postings: ImpactPostings, alternatives: tuple[Phrase, ...])
         return found[0] if found else {}
     merged = dict(found[0])
     for other in found[1:]:
+        # Membership and subscripts rather than .get(): this loop runs once per posting.
         for doc, weight in other.items():
-            if weight > merged.get(doc, 0.0):
+            if doc not in merged or weight > merged[doc]:
                 merged[doc] = weight
     return merged
 
@@ -81,10 +82,9 @@ def retrieve(
     for doc, weight in first.items():
         score = weight * first_idf
         for other, idf in rest:
-            w = other.get(doc)
-            if w is None:
+            if doc not in other:
                 break
-            score += w * idf
+            score += other[doc] * idf
         else:
             every[doc] = score
     best = heapq.nlargest(limit, every.items(), key=itemgetter(1))
@@ -94,14 +94,15 @@ def retrieve(
     pool: dict[int, float] = {}
     for found, idf in weighted:
         if len(pool) + len(found) <= OR_POOL or not pool:
-            get = pool.get
             for doc, weight in found.items():
-                pool[doc] = get(doc, 0.0) + weight * idf
+                if doc in pool:
+                    pool[doc] += weight * idf
+                else:
+                    pool[doc] = weight * idf
         else:
             for doc in pool:
-                w = found.get(doc)
-                if w is not None:
-                    pool[doc] += w * idf
+                if doc in found:
+                    pool[doc] += found[doc] * idf
     for doc in every:
         pool.pop(doc, None)
     more = heapq.nlargest(limit - len(best), pool.items(), key=itemgetter(1))

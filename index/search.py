@@ -170,31 +170,40 @@ def _score(
         total_weight += idf
         body_credit = heading_credit = topic_spread = 0.0
         found = in_topic = in_definition = False
-        for alt in concept.alternatives:
+        # One term (nearly every alternative): plain membership tests, no call per test; this
+        # loop runs for every alternative of every candidate.
+        for alt, one in concept.shaped:
             alt_spread = 0.0
-            alt_in_topic = _phrase_in(alt, topic)
+            alt_in_topic = one in topic if one is not None else _phrase_in(alt, topic)
             if alt_in_topic:
                 in_topic = True
-                alt_spread = max(spread.get(t, 1.0) for t in alt)
-                topic_spread = max(topic_spread, alt_spread)
+                if one is not None:
+                    alt_spread = spread[one] if one in spread else 1.0
+                else:
+                    alt_spread = max(spread.get(t, 1.0) for t in alt)
+                if alt_spread > topic_spread:
+                    topic_spread = alt_spread
             damp = ranking.topic and alt_in_topic
-            if _phrase_in(alt, tf):
-                f = min(tf[t] for t in alt)
-                weight = bm25.saturate(f, norm)
-                body_credit = max(body_credit, weight * (TOPIC_DAMPING if damp else 1.0))
+            if one in tf if one is not None else _phrase_in(alt, tf):
+                f = tf[one] if one is not None else min(tf[t] for t in alt)
+                weight = bm25.saturate(f, norm) * (TOPIC_DAMPING if damp else 1.0)
+                if weight > body_credit:
+                    body_credit = weight
                 matched.update(alt)
                 found = True
-            if _phrase_in(alt, heading):
+            if one in heading if one is not None else _phrase_in(alt, heading):
                 credit = heading_weight
                 if damp:
                     # A heading that repeats the article's topic says little about its section,
                     # and an FAQ question is matched by what it asks, not by the subject.
                     headings_with = max(heading_spread.get(t, 1.0) for t in alt)
                     credit = HEADING_WEIGHT * (1.0 - max(headings_with, alt_spread))
-                heading_credit = max(heading_credit, credit)
+                if credit > heading_credit:
+                    heading_credit = credit
                 matched.update(alt)
                 found = True
-            in_definition = in_definition or _phrase_in(alt, defined)
+            if not in_definition:
+                in_definition = one in defined if one is not None else _phrase_in(alt, defined)
         score += idf * (body_credit + heading_credit + (ARTICLE_WEIGHT if in_topic else 0.0))
         if in_topic:
             topic_weight += idf * topic_spread
@@ -249,7 +258,9 @@ def _candidates(index: SearchIndex, parsed: ParsedQuery, limit: int) -> tuple[in
     """
     concepts = [c.alternatives for c in parsed.concepts]
     total, found = retrieve(index.impacts, concepts, limit)
-    return total, [(score, index.stored_fields(doc)) for score, doc in found]
+    # The rerank reads the body counts of the query's terms and of its hints.
+    passages = index.passages([doc for _, doc in found], parsed.terms | parsed.hints)
+    return total, [(score, fields) for (score, _), fields in zip(found, passages, strict=True)]
 
 
 def rank(
@@ -310,8 +321,7 @@ def _pin_first(
     if len(rest) < len(scored):
         fields = next(item[1] for item in scored if item[1]["id"] == pinned)
     else:
-        slug = pinned.partition("/")[0]
-        fields = next((f for f in index.article_passages(slug) if f["id"] == pinned), None)
+        fields = index.passage(pinned, parsed.terms)
         if fields is None:  # the build checked every pin: only a hand-edited index gets here
             return scored, total
         total += 1
@@ -363,6 +373,9 @@ class Answered:
     parsed: ParsedQuery
     results: SearchResults
     answer: Answer | None
+    # The answering passage's whole text ("tell me more" reads on from the answer); not
+    # always the first result's, since a curated block may skip it.
+    passage: str = ""
 
 
 def search_and_answer(
@@ -379,6 +392,7 @@ def search_and_answer(
     lookahead = min(len(blocked), MAX_BLOCKED_LOOKAHEAD)
     results = rank(index, parsed, limit + lookahead, offset, ranking)
     found = answer_from(results, parsed, blocked) if offset == 0 else None
+    passage = next((h.text for h in results.hits if found and h.id == found.id), "")
     if lookahead:
         results = replace(results, hits=results.hits[:limit])
     # A list stands for its article's sections; a curated pin names the one answer wanted.
@@ -394,7 +408,9 @@ def search_and_answer(
                 url=listed.article_url,
                 items=listed.items,
             )
-    return Answered(parsed, results, found)
+    if found is not None and found.items:
+        passage = found.text  # "tell me more" after a list goes on with the items not yet said
+    return Answered(parsed, results, found, passage)
 
 
 def answer(index: SearchIndex, text: str, ranking: Ranking = DEFAULT_RANKING) -> Answer | None:

@@ -17,12 +17,12 @@ import json
 import os
 import pickle
 import threading
-from collections.abc import Callable, Iterable, Iterator
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
@@ -40,7 +40,7 @@ from .synonyms import EMPTY, SynonymMap, load_synonyms
 
 # Look-up results kept per version (spelling corrections, idfs).
 MEMO_LIMIT = 10_000
-# Passages whose stored fields stay decoded (a few KB each).
+# Passages whose stored fields stay decoded (a few KB each, with their article's topic terms).
 STORED_CACHE = 2_048
 # Whoosh searchers open at once per version: a searcher keeps file positions, so it serves one
 # caller at a time; callers beyond this wait for one to be handed back. Bounded whatever the
@@ -49,8 +49,7 @@ POOL_SIZE = 8
 SPELL_FIELD = "spell"
 
 
-@dataclass(frozen=True)
-class ArticleInfo:
+class ArticleInfo(NamedTuple):
     """Article-level data the ranker needs: title and the terms that name its topic."""
 
     slug: str
@@ -59,6 +58,51 @@ class ArticleInfo:
     # Share of the article's passages, and of its headings, that contain each topic term (0-1).
     topic_spread: dict[str, float]
     topic_heading_spread: dict[str, float]
+
+
+class ArticleTable(Mapping[str, ArticleInfo]):
+    """The articles of one index version by slug; nothing is loaded until asked for."""
+
+    def __init__(self, index: SearchIndex):
+        self._index = index
+
+    def __getitem__(self, slug: str) -> ArticleInfo:
+        docnum = self._index._first_passage(slug) if isinstance(slug, str) else None
+        if docnum is None:
+            raise KeyError(slug)
+        found = self._index.article(self._index.stored_fields(docnum))
+        if found is None:
+            raise KeyError(slug)
+        return found
+
+    def _slugs(self) -> list[str]:
+        # Listing every article reads every passage: for checks and tests, never for a query.
+        index = self._index
+        return index.derived("article slugs", lambda: list(index.passages_per_article()))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._slugs())
+
+    def __len__(self) -> int:
+        return len(self._slugs())
+
+
+def _searcher_opener(ix: Any, path: Path) -> Callable[[], Searcher]:
+    """Return a function opening a searcher on ix (holding no reference to a SearchIndex)."""
+
+    def open_searcher() -> Searcher:
+        try:
+            return ix.searcher()
+        except Exception as exc:
+            raise IndexUnreadable(f"{path}: cannot open a searcher: {exc}") from exc
+
+    return open_searcher
+
+
+def _article_info(first: dict) -> ArticleInfo:
+    """Return the ArticleInfo stored with an article's first passage."""
+    # Stored as (terms, spread, heading spread): a tuple of a frozenset and two dicts.
+    return ArticleInfo(first["article"], first["title"], *first["topic"])
 
 
 class SearcherPool:
@@ -148,11 +192,12 @@ class SearchIndex:
             )
         self._check_files()
         try:
-            # readonly: Lambda's file system is read-only, and reading never needs a lock.
-            self._ix = FileStorage(str(path), readonly=True).open_index()
+            # readonly: Lambda's file system is read-only, and reading never needs a lock. No
+            # mmap: through one, Whoosh copies every file of the segment into memory for each
+            # searcher it opens (the whole index, per searcher); read from the file, it does not.
+            storage = FileStorage(str(path), supports_mmap=False, readonly=True)
+            self._ix = storage.open_index()
             self.doc_count = self._ix.doc_count()
-            with self._ix.searcher() as probe:
-                total_body = probe.reader().field_length("body")
         except Exception as exc:  # Whoosh raises many types for damaged files
             raise IndexUnreadable(f"{path}: cannot open index: {exc}") from exc
         if self.doc_count != self.manifest.get("passage_count"):
@@ -168,22 +213,14 @@ class SearchIndex:
             ) from exc
         except (OSError, ValueError, pickle.UnpicklingError, EOFError) as exc:
             raise IndexUnreadable(f"{path}: unreadable impact postings: {exc}") from exc
-        self.avg_body_length = total_body / max(self.doc_count, 1)
+        self.avg_body_length = self.impacts.avg_body_length
         self.version: str = self.manifest["index_version"]
-        self.articles = {
-            a["slug"]: ArticleInfo(
-                a["slug"],
-                a["title"],
-                frozenset(a["topic_terms"]),
-                a.get("topic_spread", {}),
-                a.get("topic_heading_spread", {}),
-            )
-            for a in self.manifest.get("articles", [])
-        }
         self.synonyms: SynonymMap = (
             load_synonyms(path / "synonyms.txt") if (path / "synonyms.txt").is_file() else EMPTY
         )
-        self._pool = SearcherPool(self._open_searcher, POOL_SIZE)
+        self._pool = SearcherPool(_searcher_opener(self._ix, path), POOL_SIZE)
+        # Searchers hold open files: close them when this version is no longer referenced.
+        weakref.finalize(self, self._pool.close)
         # Results of pure, costly look-ups (spelling corrections, idfs) for this index version.
         self.memo: Lru[Any] = Lru(MEMO_LIMIT)
         self._stored: Lru[dict] = Lru(STORED_CACHE)
@@ -193,12 +230,6 @@ class SearchIndex:
         self._derived_lock = threading.Lock()
         # None: files not checksummed yet; "": all match; else what is wrong (see verify()).
         self._verified: str | None = None
-
-    def _open_searcher(self) -> Searcher:
-        try:
-            return self._ix.searcher()
-        except Exception as exc:
-            raise IndexUnreadable(f"{self.path}: cannot open a searcher: {exc}") from exc
 
     @contextmanager
     def _reading(self, what: str) -> Iterator[Searcher]:
@@ -280,52 +311,94 @@ class SearchIndex:
 
     def body_df(self, term: str) -> int:
         """Return how many passages hold term in their body."""
-        with self._reading("a term look-up") as searcher:
-            return searcher.doc_frequency("body", term)
+        return self.impacts.body_df(term)
 
     def idf(self, term: str) -> float:
         """Return BM25's idf of term in passage bodies (an unseen term gets the highest idf)."""
-        key = ("idf", term)
-        found = self.memo.get(key)
-        if found is None:
-            # A term look-up costs ~10 µs; a query asks for the same idfs several times.
-            found = bm25.idf(self.doc_count, self.body_df(term))
-            self.remember(key, found)
-        return found
+        return bm25.idf(self.doc_count, self.impacts.body_df(term))
 
     def body_terms(self, prefix: str, scan: int) -> list[tuple[int, str]]:
         """Return (body df, term) of the first scan body terms starting with prefix."""
-        with self._reading("a prefix look-up") as searcher:
-            reader = searcher.reader()
-            terms = [t.decode("utf-8") for t in islice(reader.expand_prefix("body", prefix), scan)]
-            return [(reader.doc_frequency("body", t), t) for t in terms]
+        return list(islice(self.impacts.body_terms(prefix), scan))
 
     # --- stored fields ----------------------------------------------------------------------
 
     def stored_fields(self, docnum: int) -> dict:
         """Return a passage's stored fields (read-only), keeping the most recently used."""
-        found = self._stored.get(docnum)
-        if found is None:
-            # Unpickling a passage's fields (text and term counts) is most of a small query's cost.
-            with self._reading("reading a passage") as searcher:
-                found = searcher.stored_fields(docnum)
-            self._stored.put(docnum, found)
+        return self._stored_many([docnum])[0]
+
+    def _stored_many(self, docnums: list[int]) -> list[dict]:
+        found = [self._stored.get(doc) for doc in docnums]
+        missing = [i for i, fields in enumerate(found) if fields is None]
+        if missing:
+            # Unpickling a passage's fields is most of a small query's cost: one searcher for
+            # all of a query's misses, and the article's topic decoded once, with its passage.
+            with self._reading("reading passages") as searcher:
+                for i in missing:
+                    fields = searcher.stored_fields(docnums[i])
+                    if "topic" in fields:
+                        fields["topic"] = _article_info(fields)
+                    self._stored.put(docnums[i], fields)
+                    found[i] = fields
         return found
+
+    def passages(self, docnums: list[int], terms: Iterable[str]) -> list[dict]:
+        """Return the stored fields of passages for the rerank, with their body's term counts.
+
+        Each passage's `stats["tf"]` maps the given terms it holds in its body to their count
+        (the impact postings hold every count; a passage's whole table is never needed).
+        """
+        counts = self.impacts.body_counts(set(terms), docnums)
+        return [
+            {**fields, "stats": {**fields["stats"], "tf": counts[doc]}}
+            for doc, fields in zip(docnums, self._stored_many(docnums), strict=True)
+        ]
 
     def all_stored_fields(self) -> Iterator[dict]:
         """Yield every passage's stored fields in passage-number order."""
         with self._reading("reading passages") as searcher:
             yield from searcher.reader().all_stored_fields()
 
+    def _article_docnums(self, slug: str) -> list[int]:
+        """Return the passage numbers of an article, in their order in the article."""
+        with self._reading("finding an article") as searcher:
+            # The build adds an article's passages in order, so numbers follow positions.
+            return sorted(searcher.document_numbers(article=slug))
+
     def article_passages(self, slug: str) -> list[dict]:
         """Return the stored fields of one article's passages, in their order in the article."""
-        with self._reading("reading an article") as searcher:
-            found = [dict(doc) for doc in searcher.documents(article=slug)]
-        return sorted(found, key=lambda doc: doc["position"])
+        return self._stored_many(self._article_docnums(slug))
+
+    def passage(self, passage_id: str, terms: Iterable[str]) -> dict | None:
+        """Return one passage by id as passages() does (with body counts of terms), or None."""
+        docnums = self._article_docnums(passage_id.partition("/")[0])
+        for doc, fields in zip(docnums, self._stored_many(docnums), strict=True):
+            if fields["id"] == passage_id:
+                return self.passages([doc], terms)[0]
+        return None
 
     def article(self, fields: dict) -> ArticleInfo | None:
         """Return the article of a passage (by its stored fields), or None when unknown."""
-        return self.articles.get(fields["article"])
+        first = fields if "topic" in fields else self.stored_fields(fields["first"])
+        topic = first["topic"]
+        return topic if isinstance(topic, ArticleInfo) else _article_info(first)
+
+    @property
+    def articles(self) -> ArticleTable:
+        """Return the articles by slug: looked up one at a time, or listed by reading them all."""
+        return ArticleTable(self)
+
+    def _first_passage(self, slug: str) -> int | None:
+        """Return the number of the article's first passage, or None when there is none."""
+        docnums = self._article_docnums(slug)
+        return docnums[0] if docnums else None
+
+    def passages_per_article(self) -> dict[str, int]:
+        """Return how many passages each article has in the index."""
+        counts: dict[str, int] = {}
+        for fields in self.all_stored_fields():
+            counts[fields["article"]] = counts.get(fields["article"], 0) + 1
+        return counts
 
     # --- the vocabulary (the `spell` field: surface words of every searched field) ---------
 
@@ -350,9 +423,13 @@ class SearchIndex:
 
     def docs_with_all(self, words: list[str], terms: list[str], limit: int) -> list[int]:
         """Return the first limit passages holding every vocabulary word and every body term."""
-        clauses = [wq.Term(SPELL_FIELD, w) for w in words] + [wq.Term("body", t) for t in terms]
+        bodies = [self.impacts.docs_with_body_term(t) for t in terms]
+        if not words:
+            return sorted(set.intersection(*bodies))[:limit] if bodies else []
+        query = wq.And([wq.Term(SPELL_FIELD, w) for w in words])
         with self._reading("a word look-up") as searcher:
-            return list(islice(searcher.docs_for_query(wq.And(clauses)), limit))
+            found = searcher.docs_for_query(query)
+            return list(islice((d for d in found if all(d in b for b in bodies)), limit))
 
     def co_occurrence(self, word: str, sample: list[int], members: set[int]) -> int:
         """Return how many sample passages (sorted; members is the same as a set) hold word."""

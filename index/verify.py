@@ -98,12 +98,12 @@ def count_problems(index: SearchIndex, content_dir: Path) -> list[str]:
     for key, want in expected.items():
         if manifest.get(key) != want:
             problems.append(f"manifest {key} is {manifest.get(key)}, the content has {want}")
-    in_manifest = {a["slug"]: a.get("passages") for a in manifest.get("articles", [])}
+    in_index = index.passages_per_article()
     in_content = {a.slug: len(a.passages) for a in articles}
-    for slug in sorted(set(in_manifest) | set(in_content)):
-        if in_manifest.get(slug) != in_content.get(slug):
+    for slug in sorted(set(in_index) | set(in_content)):
+        if in_index.get(slug) != in_content.get(slug):
             problems.append(
-                f"article {slug}: {in_manifest.get(slug)} passages in the index, "
+                f"article {slug}: {in_index.get(slug)} passages in the index, "
                 f"{in_content.get(slug)} in the content"
             )
     return problems
@@ -137,7 +137,7 @@ def smoke_problems(index: SearchIndex, smoke: dict) -> list[str]:
 
 
 def _article_slugs(index: SearchIndex) -> set[str]:
-    return {a["slug"] for a in index.manifest.get("articles", [])}
+    return set(index.passages_per_article())
 
 
 def verify_index(index_root: Path, content_dir: Path, smoke_path: Path) -> VerifyReport:

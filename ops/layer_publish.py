@@ -125,7 +125,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--dry-run", action="store_true", help="say what would be done; touch nothing"
     )
-    parser.add_argument("--settings", type=Path, default=SETTINGS_FILE, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--settings",
+        type=Path,
+        default=SETTINGS_FILE,
+        help="Zappa settings file (default: zappa_settings.json)",
+    )
     args = parser.parse_args(argv)
     settings = stage_settings_or_report(args.stage, args.settings)
     if settings is None:

@@ -48,6 +48,7 @@ from .layer import (
 from .offline import isolated, offline_env
 from .settings import SETTINGS_FILE, stage_settings
 from .venvs import DEPLOY_VENV, RUNTIME_REQUIREMENTS, ensure_deploy_venv, read_pins, site_packages
+from .zappa_cli import OFFLINE_MAIN
 
 ROOT = Path(__file__).resolve().parent.parent
 # Project folders that run on Lambda; everything else in the repository stays behind.
@@ -57,12 +58,8 @@ LAMBDA_TASK_ROOT = "/var/task"
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
 LAMBDA_DIRECT_UPLOAD_LIMIT = 50 * 1024 * 1024
-# Run Zappa's own command line, minus its "is there a newer Zappa?" request to PyPI.
-_ZAPPA_OFFLINE = (
-    "import sys; from zappa import cli; "
-    "cli.ZappaCLI.check_for_update = lambda self: None; "
-    "sys.argv[0] = 'zappa'; cli.handle()"
-)
+# Zappa's own command line, minus its request to PyPI (ops/ is not importable where it runs).
+_ZAPPA_OFFLINE = OFFLINE_MAIN
 
 
 class PackagingError(Exception):

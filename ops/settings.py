@@ -90,7 +90,8 @@ def cache_notice(stage: str, version: str, settings: dict) -> str:
             f"flush-stage-cache --rest-api-id <API ID> --stage-name {stage}",
             f'Check what is live: curl <API URL>/health shows "index_version": "{version}"; '
             "search and answer responses carry it too.",
-            f"Roll back: zappa rollback {stage} -n 1, then invalidate the same caches.",
+            f"Roll back: scripts/rollback.sh {stage} (says which index is live before and after), "
+            "then invalidate the same caches.",
         ]
     )
 
@@ -113,7 +114,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar="VERSION",
         help="print what to invalidate once index VERSION is live on the stage",
     )
-    parser.add_argument("--settings", type=Path, default=SETTINGS_FILE, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--settings",
+        type=Path,
+        default=SETTINGS_FILE,
+        help="Zappa settings file (default: zappa_settings.json)",
+    )
     args = parser.parse_args(argv)
     settings = stage_settings_or_report(args.stage, args.settings)
     if settings is None:

@@ -14,13 +14,13 @@ import argparse
 import sys
 
 
-def ensure_roles(stage: str) -> str:
+def ensure_roles(stage: str, settings_file: str | None = None) -> str:
     """Create or update the stage's IAM role (unless manage_roles is false); say what was done."""
     from zappa.cli import ZappaCLI  # only in the packaging venv
 
     cli = ZappaCLI()
     cli.api_stage = stage
-    cli.load_settings()
+    cli.load_settings(settings_file)
     if not cli.manage_roles:
         return (
             f"manage_roles is false: the function will use the existing role {cli.zappa.role_name}"
@@ -37,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("stage", help="stage in zappa_settings.json, e.g. dev or prod")
+    parser.add_argument(
+        "--settings", help="Zappa settings file (default: zappa_settings.json here)"
+    )
     args = parser.parse_args(argv)
     try:
         import botocore.exceptions
@@ -46,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     try:
-        print(ensure_roles(args.stage))
+        print(ensure_roles(args.stage, args.settings))
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
         print(f"error: cannot set up the IAM role for {args.stage}: {exc}", file=sys.stderr)
         return 1

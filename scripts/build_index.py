@@ -73,9 +73,16 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     m = result.manifest
     if not args.quiet:
+        curated = m.get("curation", {})
+        counts = (
+            curated.get("asks", 0),
+            len(curated.get("pins", {})),
+            len(curated.get("blocked", [])),
+        )
+        curation = ", curation: {} asks, {} pins, {} blocks".format(*counts) if any(counts) else ""
         print(
             f"index {m['index_version']}: {m['article_count']} articles, "
-            f"{m['passage_count']} passages, {m['synonym_rules']} synonym rules, "
+            f"{m['passage_count']} passages, {m['synonym_rules']} synonym rules{curation}, "
             f"built in {m['build_seconds']}s -> {result.path}"
         )
     return 0

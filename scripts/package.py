@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from index.errors import SearchError  # noqa: E402
 from ops.package import PackagingError, build_package  # noqa: E402
-from ops.settings import SettingsError  # noqa: E402
+from ops.settings import SETTINGS_FILE, SettingsError  # noqa: E402
 from ops.venvs import DEPLOY_VENV, EnvironmentSetupError  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +51,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--venv", type=Path, default=DEPLOY_VENV, help="packaging venv (default: build/deploy-venv)"
     )
+    parser.add_argument(
+        "--settings",
+        type=Path,
+        default=SETTINGS_FILE,
+        help="Zappa settings file (default: zappa_settings.json)",
+    )
     args = parser.parse_args(argv)
     output = args.output or ROOT / "build" / "lambda" / f"{args.stage}.zip"
     try:
@@ -60,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
             output,
             not args.no_compile,
             args.venv,
+            settings_path=args.settings,
             layer_output=args.layer_output,
         )
     except (SettingsError, PackagingError, EnvironmentSetupError, SearchError) as exc:

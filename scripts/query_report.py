@@ -3,13 +3,16 @@
 answer, and low-confidence answers, so ops know which article or FAQ entry to write next.
 
 Reads the JSON lines service/query_log.py writes (one per query) from log files: plain or
-gzipped, a CloudWatch export, or the output of `aws logs filter-log-events`.
+gzipped, a CloudWatch export, or the output of `aws logs filter-log-events`. With --html it also
+writes one self-contained page (tables, content gaps, corrections, latency percentiles and small
+charts; the charts need matplotlib: pip install -r requirements-report.txt).
 
 Examples:
     python scripts/query_report.py lambda.log
     aws logs filter-log-events --log-group-name /aws/lambda/faq-search-prod \\
         --filter-pattern '{ $.event = "query" }' > week.json
     python scripts/query_report.py week.json --top 30 --low-confidence 0.8
+    python scripts/query_report.py week.json --html report.html
     python scripts/query_report.py week.json --popular content/popular-queries.txt
 
 With --popular FILE it also writes the queries asked most often (at least --min-count times)
@@ -26,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from index.popular import MAX_QUERIES  # noqa: E402
-from ops.query_report import (  # noqa: E402
+from service.query_report import (  # noqa: E402
     ReportError,
     format_popular,
     format_report,
@@ -34,6 +37,7 @@ from ops.query_report import (  # noqa: E402
     read_records,
     summarize,
 )
+from service.report_html import ChartsUnavailable, charts, render  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,6 +55,9 @@ def main(argv: list[str] | None = None) -> int:
         help="list answers and top hits with confidence below C (default: 0.7)",
     )
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument(
+        "--html", type=Path, metavar="FILE", help="also write the report as one HTML page"
+    )
     parser.add_argument(
         "--popular",
         type=Path,
@@ -89,6 +96,20 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     data = summary.as_dict(args.top)
     print(json.dumps(data, indent=1) if args.json else format_report(data, len(args.logs)))
+    if args.html:
+        note = ""
+        try:
+            drawn = charts(data, summary.latencies)
+        except ChartsUnavailable as exc:
+            drawn, note = {}, f"No charts: {exc}"
+            print(f"warning: {note}", file=sys.stderr)
+        page = render(data, [p.name for p in args.logs], drawn, note)
+        try:
+            args.html.write_text(page, encoding="utf-8")
+        except OSError as exc:
+            print(f"error: cannot write {args.html}: {exc.strerror}", file=sys.stderr)
+            return 1
+        print(f"wrote {args.html} ({len(page) // 1024} KiB, {len(drawn)} charts)", file=sys.stderr)
     if args.popular:
         rows = popular_queries(summary, args.min_count, MAX_QUERIES)
         try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -51,10 +52,28 @@ def synthetic_articles(passages: int, vocab: list[str], seed: int = 11) -> list[
     return articles
 
 
+# Synonym groups of the most common words: each such word is searched as six, the worst case
+# for a query of common words (every concept expands to six of the most frequent terms).
+SYNONYM_GROUP = 6
+SYNONYM_WORDS = 120
+
+
+def synonym_lines(vocab: list[str]) -> list[str]:
+    """Return Solr-format groups of SYNONYM_GROUP words over the SYNONYM_WORDS most common."""
+    common = vocab[:SYNONYM_WORDS]
+    groups = [common[i : i + SYNONYM_GROUP] for i in range(0, len(common), SYNONYM_GROUP)]
+    return [", ".join(g) for g in groups if len(g) == SYNONYM_GROUP]
+
+
 def build_synthetic_index(out: Path, passages: int = 2000, vocab_size: int = 4000) -> list[str]:
-    """Build a synthetic index into out; return its vocabulary, the most frequent word first."""
+    """Build a synthetic index, with a synonyms file of common-word groups, into out; return its
+    vocabulary, the most frequent word first."""
     vocab = vocabulary(vocab_size)
-    write_index(synthetic_articles(passages, vocab), out, f"synthetic-{passages}")
+    with tempfile.TemporaryDirectory() as tmp:
+        synonyms = Path(tmp) / "synonyms.txt"
+        synonyms.write_text("\n".join(synonym_lines(vocab)) + "\n", encoding="utf-8")
+        articles = synthetic_articles(passages, vocab)
+        write_index(articles, out, f"synthetic-{passages}", extra_files=[synonyms])
     return vocab
 
 
@@ -133,6 +152,8 @@ def costly_queries(vocab: list[str], seed: int = 5) -> dict[str, str]:
             ]
         ),
         "one common word repeated": _fill([vocab[0]] * 40),
+        # One word of each synonym group: twelve concepts of six common alternatives each.
+        "a word from every synonym group": _fill(vocab[:SYNONYM_WORDS:SYNONYM_GROUP]),
         "question syntax": _fill([f"{w}~2 OR {w}*" for w in common]),
         "40-letter words": _fill([(w * 8)[:40] for w in common]),
         "digits": _fill([str(rng.randrange(10**6)) for _ in range(40)]),

@@ -217,3 +217,82 @@ def test_title_block_beside_the_content_and_table_rows(tmp_path):
     fares = article.passages[1]
     assert fares.section == "Fares"
     assert fares.text == "Ticket — Price\n\nAdult single — 4.50"
+
+
+def test_answers_hidden_in_an_accordion_are_kept(tmp_path):
+    page = tmp_path / "accordion.html"
+    page.write_text(
+        "<html><body><main><h1>Thermostat help</h1>"
+        "<p>Answers to what owners ask most about the wall thermostat.</p>"
+        "<div class='accordion'><h2>How do I reset the thermostat?</h2>"
+        "<div class='panel' style='display: none' hidden aria-hidden='true'>"
+        "<p>Hold the mode button for ten seconds until the screen flashes.</p></div></div>"
+        "</main></body></html>"
+    )
+    article = load_article(page)
+    reset = article.passages[1]
+    assert (reset.section, reset.kind) == ("How do I reset the thermostat?", "faq")
+    assert reset.text == "Hold the mode button for ten seconds until the screen flashes."
+
+
+def test_a_page_wrapped_in_one_form_keeps_its_content(tmp_path):
+    page = tmp_path / "webforms.html"
+    page.write_text(
+        "<html><body><form id='aspnetForm' method='post'><input type='hidden' value='xyz'>"
+        "<h1>Parking permits</h1><p>Residents may hold two permits for each household, "
+        "renewed every April.</p><h2>Can visitors park?</h2><p>Yes, with a day voucher.</p>"
+        "<button>Search the site</button></form></body></html>"
+    )
+    article = load_article(page)
+    assert [p.section for p in article.passages] == ["Parking permits", "Can visitors park?"]
+    assert "Search the site" not in " ".join(p.text for p in article.passages)
+
+
+def test_definition_lists_grouped_in_divs_and_nested_ones(tmp_path):
+    page = tmp_path / "glossary.html"
+    page.write_text(
+        "<html><body><main><h1>Kiln glossary</h1><dl>"
+        "<div><dt>What is bisque firing?</dt><dd>The first, lower firing of raw clay.</dd></div>"
+        "<dt>Cone</dt><dd>A heat gauge.<dl><dt>Cone 6</dt><dd>About 1220 degrees.</dd></dl></dd>"
+        "</dl></main></body></html>"
+    )
+    article = load_article(page)
+    assert [(p.section, p.kind, p.text) for p in article.passages] == [
+        ("Kiln glossary", "intro", "Cone: A heat gauge.\n\nCone 6: About 1220 degrees."),
+        ("What is bisque firing?", "faq", "The first, lower firing of raw clay."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        (
+            "<title>Ferry times | Harbour Board</title>"
+            "<meta property='og:site_name' content='Harbour Board'>",
+            "Ferry times",
+        ),
+        (
+            "<title>Harbour Board – Ferry times</title>"
+            '<script type="application/ld+json">{"@type": "WebSite", "name": "Harbour Board"}'
+            "</script>",
+            "Ferry times",
+        ),
+        ("<title>Ferry times | Timetables</title>", "Ferry times | Timetables"),  # no site named
+    ],
+)
+def test_a_title_from_title_loses_the_site_name(tmp_path, head, title):
+    page = tmp_path / "ferries.html"
+    page.write_text(
+        f"<html><head>{head}</head><body><p>Ferries leave the north pier every hour, "
+        "from early morning until late evening.</p></body></html>"
+    )
+    assert load_article(page).title == title
+
+
+def test_the_extractor_benchmark_reports_every_fixture_kept_whole(capsys):
+    from scripts.bench_html_extract import main
+
+    assert main(["--only", "ours (lxml)"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 6  # five pages and the total
+    assert lines[-1].split()[-6:] == ["article", "20/20", "headings", "14/14", "leaked", "0"]

@@ -69,3 +69,12 @@ def test_bad_markdown_stops_the_build_naming_the_file(tmp_path, text, message):
     with pytest.raises(BadContent, match=message) as info:
         load_articles(tmp_path)
     assert "broken-notes.md" in str(info.value)
+
+
+def test_windows_line_ends_keep_front_matter_and_code_blocks(tmp_path):
+    page = tmp_path / "windows-notes.md"
+    text = (MARKDOWN / "composting-at-home.md").read_text()
+    page.write_bytes(text.replace("\n", "\r\n").encode())
+    article = load_article(page)
+    assert (article.title, article.date) == ("Composting at Home", "2024-04-22")
+    assert "indented_code_block" not in " ".join(p.text for p in article.passages)

@@ -115,7 +115,7 @@ def test_dry_run_does_every_step_and_stops_before_the_upload(dry_run):
     # What ops must invalidate, with the version they should then see in /health.
     assert "flush-stage-cache" in out and "create-invalidation" in out
     assert f'"index_version": "{dry_run.version}"' in out
-    assert "zappa rollback dev -n 1" in out
+    assert "Roll back: scripts/rollback.sh dev" in out
 
 
 def test_zip_carries_the_index_and_only_what_runs(dry_run):

@@ -172,7 +172,10 @@ class _Walker:
 
     def _definitions(self, el) -> None:
         term = ""
-        for child in el.iter("dt", "dd"):
+        # The list's own terms, also inside the <div> groups HTML allows; a list nested in a
+        # definition is part of that definition.
+        items = [g for c in el for g in ([c] if c.tag != "div" else c) if g.tag in ("dt", "dd")]
+        for child in items:
             if child.tag == "dt":
                 term = _heading_text(child)
                 continue
@@ -273,6 +276,25 @@ def _keywords(doc, objects: list[dict]) -> list[str]:
     return words
 
 
+def _site_name(objects: list[dict]) -> str:
+    for node in objects:
+        if "WebSite" in _types(node) and isinstance(node.get("name"), str):
+            return _clean(node["name"])
+    return ""
+
+
+def _without_site_name(title: str, site: str) -> str:
+    """Return a <title> without the site's name ("Ferry times | Harbour Board")."""
+    if not site or title.casefold() == site.casefold():
+        return title
+    for sep in (" | ", " - ", " – ", " — ", " · ", ": "):
+        if title.casefold().endswith((sep + site).casefold()):
+            return title[: -len(sep + site)].strip()
+        if title.casefold().startswith((site + sep).casefold()):
+            return title[len(site + sep) :].strip()
+    return title
+
+
 def _canonical(doc) -> str:
     rel = "contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')"
     links = doc.xpath(f"//link[@href][{rel}]")
@@ -292,7 +314,8 @@ def parse_article(text: str, slug: str, source: str = "<html>") -> Article:
         raise BadContent(f"{source}: not readable as HTML: {exc}") from exc
     objects = _json_ld(doc, source)
     og_title = _meta(doc, "og:title")
-    page_title = _clean(doc.findtext(".//title") or "")
+    site = _meta(doc, "og:site_name") or _site_name(objects)
+    page_title = _without_site_name(_clean(doc.findtext(".//title") or ""), site)
     date = _meta(doc, "article:published_time") or _ld_value(objects, "datePublished")
     canonical = _canonical(doc)
     # A manual's <meta name=keywords> often repeats its <title>: that is no keyword.

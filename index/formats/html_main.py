@@ -1,11 +1,11 @@
 """Find an HTML page's main content: drop scripts, navigation, banners, sharing and comments.
 
 A readability-style heuristic over lxml (measured against trafilatura in bench/html_extract.py
-and docs/content.md): markup that is never content goes first (scripts, styles, forms), then
-page furniture named by its element (nav, aside, footer, header), its ARIA role or the words of
-its class and id (cookie, share, comments…), unless it holds most of the page's text; then the
-root is <main>, else the largest <article>, else the block whose paragraphs score highest;
-inside it, blocks made mostly of links (language lists, tables of contents) go too.
+and docs/content.md): markup that is never content goes first (scripts, styles, form controls),
+then page furniture named by its element (nav, aside, footer, header), its ARIA role or the
+words of its class and id (cookie, share, comments…), unless it holds most of the page's text;
+then the root is <main>, else the largest <article>, else the block whose paragraphs score
+highest; inside it, blocks made mostly of links (language lists, tables of contents) go too.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ _JUNK_TAGS = (
     "iframe",
     "object",
     "embed",
-    "form",
+    # Form controls, not <form>: some sites (ASP.NET WebForms) wrap the whole page in one.
     "button",
     "input",
     "select",
@@ -72,7 +72,6 @@ _FURNITURE_WORDS = frozenset(
         "breadcrumb",
         "breadcrumbs",
         "topbar",
-        "bottom",
         "ad",
         "ads",
         "toplang",
@@ -100,10 +99,7 @@ def _is_furniture(el) -> bool:
         return True
     if (el.get("role") or "").lower() in _FURNITURE_ROLES:
         return True
-    if el.get("aria-hidden") == "true" or el.get("hidden") is not None:
-        return True
-    if re.search(r"display\s*:\s*none", el.get("style") or ""):
-        return True
+    # Hidden is not furniture: an accordion's answers are hidden until a reader opens them.
     names = f"{el.get('class') or ''} {el.get('id') or ''}"
     return any(w in _FURNITURE_WORDS for w in _words(names)) or bool(
         _FURNITURE_PARTS.search(names.lower())
@@ -123,7 +119,7 @@ def _link_density(el) -> float:
 
 
 def _drop(el) -> None:
-    """Remove el but keep its tail text, which belongs to the parent."""
+    """Remove el, keeping its tail text (the parent's words after it)."""
     el.drop_tree()
 
 

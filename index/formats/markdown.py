@@ -79,6 +79,8 @@ def _keywords(data: dict) -> list[str]:
 
 def parse_article(text: str, slug: str, source: str = "<markdown>") -> Article:
     """Parse one Markdown article; raise BadContent naming source without a title or body."""
+    # Line ends only: normalize() would also strip the indentation that makes code blocks.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     data, body = _front_matter(text, source)
     title = _field(data, "title", source)
     tokens = _PARSER.parse(body)

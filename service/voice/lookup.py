@@ -61,6 +61,4 @@ def look_up(question: object) -> Lookup:
     log_query(request.path, found.results, started, answer=found.answer)
     if found.answer is None:
         return Lookup(Outcome.NO_ANSWER)
-    # "Tell me more" goes on with the passage; after a list, with the items not yet said.
-    passage = found.answer.text if found.answer.items else found.results.hits[0].text
-    return Lookup(Outcome.ANSWER, found.answer, frozenset(found.parsed.terms), passage)
+    return Lookup(Outcome.ANSWER, found.answer, frozenset(found.parsed.terms), found.passage)

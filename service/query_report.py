@@ -1,5 +1,8 @@
 """Read structured query log lines (service/query_log.py) and summarise what the content misses.
 
+It lives beside the log it reads; scripts/query_report.py is its command line, and
+service/report_html.py renders the same summary as a self-contained page.
+
 Accepted input, plain or gzipped (CloudWatch's export to S3 writes .gz files):
 - the JSON lines themselves, one per line, or prefixed (a CloudWatch export's timestamp, or
   Lambda's "[INFO]<tab>time<tab>request id<tab>" prefix): the JSON object from the first "{";
@@ -95,6 +98,8 @@ class Summary:
     no_answer: Counter = field(default_factory=Counter)
     weak: Counter = field(default_factory=Counter)
     weak_detail: dict[str, tuple[float, str | None]] = field(default_factory=dict)
+    corrections: Counter = field(default_factory=Counter)
+    outcomes: Counter = field(default_factory=Counter)
     latencies: list[float] = field(default_factory=list)
     first: str | None = None
     last: str | None = None
@@ -114,12 +119,21 @@ class Summary:
             return
         query = " ".join(str(record["query"]).lower().split())
         self.queries[query] += 1
+        corrected = record.get("corrected")
+        if isinstance(corrected, str) and corrected.strip():
+            self.corrections[(query, " ".join(corrected.lower().split()))] += 1
         if record.get("results") == 0:
             self.no_results[query] += 1
+            self.outcomes["no result"] += 1
             return
         self.found[query] += 1
         if record.get("answered") is False:
             self.no_answer[query] += 1
+            self.outcomes["no answer"] += 1
+        elif record.get("answered") is True:
+            self.outcomes["answered"] += 1
+        else:
+            self.outcomes["results only"] += 1
         confidence = record.get("confidence")
         if isinstance(confidence, int | float) and confidence < self.low_confidence:
             self.weak[query] += 1
@@ -149,6 +163,13 @@ class Summary:
                 for row in _rows(self.weak, top)
             ],
             "low_confidence_below": self.low_confidence,
+            "corrections": [
+                {"query": q, "corrected": c, "count": n}
+                for (q, c), n in sorted(self.corrections.items(), key=lambda kv: (-kv[1], kv[0]))[
+                    :top
+                ]
+            ],
+            "outcomes": dict(self.outcomes.most_common()),
         }
 
 
@@ -177,10 +198,16 @@ def _latency(values: list[float]) -> dict | None:
     if not values:
         return None
     ordered = sorted(values)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+    def rank(share: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))], 2)
+
     return {
+        "count": len(ordered),
         "median": round(statistics.median(ordered), 2),
-        "p95": round(p95, 2),
+        "p90": rank(0.90),
+        "p95": rank(0.95),
+        "p99": rank(0.99),
         "max": round(ordered[-1], 2),
     }
 
@@ -204,7 +231,10 @@ def format_report(data: dict, sources: int) -> str:
     ]
     if data["latency_ms"]:
         lat = data["latency_ms"]
-        out.append(f"latency ms: median {lat['median']}, p95 {lat['p95']}, max {lat['max']}")
+        out.append(
+            f"latency ms: median {lat['median']}, p90 {lat['p90']}, p95 {lat['p95']}, "
+            f"p99 {lat['p99']}, max {lat['max']}"
+        )
 
     def table(title: str, rows: list[dict], extra=None) -> None:
         out.extend(["", title])
@@ -226,5 +256,10 @@ def format_report(data: dict, sources: int) -> str:
         "question only in part",
         data["low_confidence"],
         lambda row: f"(confidence {row['confidence']}, top passage {row['top_id']})",
+    )
+    table(
+        "Corrected spellings: add a synonym when a correction is wrong",
+        data["corrections"],
+        lambda row: f"-> {row['corrected']}",
     )
     return "\n".join(out)
