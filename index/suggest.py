@@ -334,9 +334,10 @@ def _synonym_variants(index: SearchIndex, tables: _Tables, tokens: list[str]) ->
     variants: list[list[str]] = []
     for at, token in enumerate(tokens):
         term = stem(token)
-        if not term or index.known(term):
+        rules = index.synonyms.rules.get((term,), ()) if term else ()
+        if not rules or index.known(term):  # most words have no synonyms: no look-up
             continue
-        for alternative in index.synonyms.rules.get((term,), ()):
+        for alternative in rules:
             if alternative == (term,) or not all(index.known(t) for t in alternative):
                 continue
             words = [_surface(tables, t) for t in alternative]
