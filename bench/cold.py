@@ -112,3 +112,39 @@ def run(workdir: Path, say: Callable[[str], None], runs: int = 7) -> dict:
         out[name].update(_sizes(layer, "layer_"))
         out[name]["statuses"] = sorted(statuses[name])
     return out
+
+
+COLD_KEYS = ("import_ms", "first_event_ms", "cold_ms")
+
+
+def measure_zips(zips: list[Path], runtime: Path, runs: int) -> list[dict[str, float]]:
+    """Return, for each built package, the median timings of runs fresh cold starts.
+
+    Each package's layer (ZIP's name + -layer.zip) is mounted as Lambda's /opt/python when it
+    exists; the packages take turns, so machine noise falls on all of them alike.
+    """
+    import tempfile
+
+    from ops.artifact import invoke, load_event, unpack, unpack_layer
+    from ops.layer import layer_path_for
+    from ops.offline import make_writable
+
+    event = [("answer", load_event(EVENT))]
+    samples = [{k: [] for k in (*COLD_KEYS, "wall_ms")} for _ in zips]
+    with tempfile.TemporaryDirectory(prefix="cold-start-") as tmp:
+        mounted = []
+        for number, zip_path in enumerate(zips):
+            layer = layer_path_for(zip_path)
+            task = unpack(zip_path, Path(tmp) / f"task-{number}")
+            opt = unpack_layer(layer, Path(tmp) / f"opt-{number}") if layer.is_file() else None
+            mounted.append((task, opt))
+        try:
+            for _ in range(runs):
+                for (task, opt), into in zip(mounted, samples, strict=True):
+                    result = invoke(task, runtime, event, layer_dir=opt)
+                    for key in COLD_KEYS:
+                        into[key].append(result.timings[key])
+                    into["wall_ms"].append(result.wall_ms)
+        finally:
+            make_writable(Path(tmp))
+    return [{k: statistics.median(v) for k, v in got.items()} for got in samples]

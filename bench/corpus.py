@@ -1,4 +1,5 @@
-"""Read a JSONL corpus of {id, title, body} (gzip or plain) and its queries."""
+"""Read a JSONL corpus of {id, title, body} (gzip or plain) and its queries: the one reader
+every benchmark uses."""
 
 from __future__ import annotations
 
@@ -9,6 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.content import Article, Passage
+
+ROOT = Path(__file__).resolve().parent.parent
+# The benchmark corpus' files, looked for in shared/corpus/ beside the repository.
+CORPUS_NAME = "debian-descriptions.jsonl.gz"
+QUERIES_NAME = "debian-queries.json"
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,15 @@ class Query:
 
     q: str
     src: str | None = None
+
+
+def shared_corpus(name: str) -> Path | None:
+    """Return shared/corpus/name beside the repository (or beside a folder above it), if there."""
+    for base in ROOT.parents:
+        candidate = base / "shared" / "corpus" / name
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def read_docs(path: Path, limit: int | None = None) -> list[Doc]:

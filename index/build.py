@@ -40,6 +40,7 @@ from .layout import CURRENT_FILE, MANIFEST_FILE
 from .popular import FILE_NAME as POPULAR_FILE
 from .popular import parse_popular
 from .schema import SCHEMA_VERSION, make_schema
+from .semantic import build_vectors
 from .snippets import sentences
 from .synonyms import EMPTY, parse_synonyms
 from .text import raw_words, stems
@@ -126,7 +127,11 @@ def _documents(
                 "kind": passage.kind,
                 "position": passage.position,
                 "url": f"{article.url}#{passage.slug}",
+                # The body length, heading terms, defined terms and heading opener, for the
+                # rerank (term counts are in the impact postings).
                 "stats": _passage_stats(passage.section, passage.text, asks),
+                # The article's first passage, which alone holds its topic (ArticleInfo,
+                # store.py) and date: per-article data is read only when needed.
                 "first": first,
             }
             if docnum == first:
@@ -185,9 +190,12 @@ def write_index(
         total = sum(len(a.passages) for a in articles)
         done = 0
         ids: list[str] = []
+        embedded: list[dict] = []
         try:
             for doc, keywords, heading in _documents(articles, curation):
-                writer.add_document(**doc)
+                spell = doc.pop("spell")
+                writer.add_document(passage=doc, article=doc["article"], spell=spell)
+                embedded.append({k: doc[k] for k in ("id", "title", "section", "body")})
                 impacts.add(doc["body"], heading, doc["title"], keywords)
                 ids.append(doc["id"])
                 done += 1
@@ -202,6 +210,8 @@ def write_index(
         _check_numbering(ix, ids)
         ix.close()
         impacts.write(staging)
+        # Passage vectors for the semantic rerank, when an encoder is set up (semantic.py).
+        semantic = build_vectors(embedded, staging)
         manifest = {
             "index_version": version,
             "schema_version": SCHEMA_VERSION,
@@ -211,6 +221,7 @@ def write_index(
             "passage_count": total,
             "libraries": _library_versions(),
             "curation": curation.manifest(),
+            **({"semantic": semantic} if semantic else {}),
             **(extra_manifest or {}),
         }
         for path in extra_files:
@@ -249,7 +260,7 @@ def _check_numbering(ix, ids: list[str]) -> None:
     with ix.searcher() as searcher:
         probes = sorted({0, len(ids) // 2, len(ids) - 1}) if ids else []
         if searcher.doc_count_all() != len(ids) or any(
-            searcher.stored_fields(n)["id"] != ids[n] for n in probes
+            searcher.stored_fields(n)["passage"]["id"] != ids[n] for n in probes
         ):
             raise BuildError("the index numbered passages out of order; rebuild from scratch")
 

@@ -23,3 +23,15 @@ class IndexUnreadable(SearchError):
 
 class BadQuery(SearchError):
     """The user's query cannot be searched (empty, too long, nothing searchable)."""
+
+
+class EmptyQuery(BadQuery):
+    """The query is empty once normalised."""
+
+
+class QueryTooLong(BadQuery):
+    """The query is longer than the core searches."""
+
+
+class NoWords(BadQuery):
+    """The query holds only punctuation or query syntax: no word to search for."""

@@ -22,6 +22,9 @@ CONFIGURATIONS: dict[str, Ranking] = {
     "no typo correction": replace(DEFAULT_RANKING, typos=False),
     "no topic weighting": replace(DEFAULT_RANKING, topic=False),
     "no question/FAQ handling": replace(DEFAULT_RANKING, questions=False),
+    "no aboutness": replace(DEFAULT_RANKING, aboutness=False),
+    "with heading specificity": replace(DEFAULT_RANKING, specific=True),
+    "no semantic rerank": replace(DEFAULT_RANKING, semantic=False),
     "plain BM25F": Ranking(synonyms=False, typos=False, topic=False, questions=False, rerank=False),
 }
 # An answer at this confidence or above is one the service stands behind.

@@ -11,13 +11,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from .errors import BadQuery
+from .errors import EmptyQuery, NoWords, QueryTooLong
 from .lexicon import is_english
 from .store import SearchIndex
 from .synonyms import EMPTY
 from .text import STOP_WORDS, WORD_RE, normalize, raw_words, stem
 
 MAX_QUERY_CHARS = 200
+# Longer raw text is refused before normalising it (NFKC can make text up to 18 times longer).
+MAX_RAW_QUERY_CHARS = MAX_QUERY_CHARS * 4
 # Bounds that keep the worst query within a few times a normal one's cost.
 MAX_CONCEPTS = 12
 MAX_ALTERNATIVES = 6
@@ -146,15 +148,53 @@ class ParsedQuery:
 
 
 def clean_query(text: str) -> str:
-    """Return the normalised query text; raise BadQuery when it is empty or too long."""
-    if len(text) > MAX_QUERY_CHARS * 4:
-        raise BadQuery(f"the query is longer than {MAX_QUERY_CHARS} characters")
+    """Return the normalised query text; raise EmptyQuery or QueryTooLong."""
+    if len(text) > MAX_RAW_QUERY_CHARS:
+        raise QueryTooLong(f"the query is longer than {MAX_QUERY_CHARS} characters")
     cleaned = " ".join(normalize(text).split())
     if not cleaned:
-        raise BadQuery("the query is empty")
+        raise EmptyQuery("the query is empty")
     if len(cleaned) > MAX_QUERY_CHARS:
-        raise BadQuery(f"the query is longer than {MAX_QUERY_CHARS} characters")
+        raise QueryTooLong(f"the query is longer than {MAX_QUERY_CHARS} characters")
     return cleaned
+
+
+class CleanQuery(str):
+    """What a user typed, cleaned once per request (by read_query) and passed on as it is.
+
+    A str, so it goes wherever the cleaned text goes; the core's entry points see it is clean.
+    """
+
+    # False after a space or "?": the last word is finished (suggestions complete it otherwise).
+    ends_in_word: bool
+
+    def __new__(cls, text: str, ends_in_word: bool) -> CleanQuery:
+        query = super().__new__(cls, text)
+        query.ends_in_word = ends_in_word
+        return query
+
+    @property
+    def text(self) -> str:
+        """Return the cleaned text as a plain str."""
+        return str(self)
+
+
+QueryText = str | CleanQuery
+"""What the core's entry points take: raw text (cleaned there) or a CleanQuery."""
+
+
+def read_query(typed: str) -> CleanQuery:
+    """Clean what the user typed; raise EmptyQuery, QueryTooLong or NoWords."""
+    text = clean_query(typed)
+    if not WORD_RE.search(text):
+        # Only punctuation or query syntax ("*", "((", "~"): nothing a user could mean.
+        raise NoWords("the query has no words to search for")
+    return CleanQuery(text, bool(WORD_RE.match(typed[-1:])))
+
+
+def cleaned_text(query: QueryText) -> str:
+    """Return the cleaned text of query, cleaning it only when it is raw text."""
+    return query.text if isinstance(query, CleanQuery) else clean_query(query)
 
 
 def _known(index: SearchIndex, term: str) -> bool:
@@ -314,11 +354,11 @@ def _apply_fixes(text: str, fixes: dict[str, str]) -> str:
 
 
 def parse_query(
-    index: SearchIndex, text: str, correct: bool = True, synonyms: bool = True
+    index: SearchIndex, text: QueryText, correct: bool = True, synonyms: bool = True
 ) -> ParsedQuery:
     """Parse text into concepts, correcting unknown words and applying synonyms."""
     synonym_map = index.synonyms if synonyms else EMPTY
-    cleaned = clean_query(text)
+    cleaned = cleaned_text(text)
     tokens = raw_words(cleaned)
     surface_words: list[str] = []
     distances: dict[str, int] = {}

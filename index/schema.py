@@ -12,30 +12,20 @@ FIELD_BOOSTS = {"body": 1.0, "section": 2.0, "title": 1.5, "keywords": 1.5}
 SEARCH_FIELDS = tuple(FIELD_BOOSTS)
 
 # Bump when fields or analysis change: an index built with another version is refused at open.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def make_schema() -> Schema:
     """Return the schema of a passage document."""
     return Schema(
-        id=STORED,
+        # Everything a reader needs of the passage, as one pickled dict (build.py's _documents):
+        # Whoosh filters stored fields one by one against the schema, so one field is the
+        # cheapest to read back.
+        passage=STORED,
         # Indexed (one term per article, no positions): an article's passages are found by slug.
-        article=ID(stored=True),
-        title=STORED,
-        section=STORED,
-        body=STORED,
+        article=ID,
         # Surface words of every searchable field: the vocabulary for spelling and suggestions
         # (with positions: a completion that follows the typed word in the text comes first).
         spell=TEXT(analyzer=make_word_analyzer()),
-        kind=STORED,
-        position=STORED,
-        url=STORED,
-        # The passage's body length, heading terms, defined terms and heading opener, for the
-        # rerank (term counts are in the impact postings).
-        stats=STORED,
-        # The passage number of its article's first passage, which alone stores the article's
-        # topic (ArticleInfo, store.py) and date: per-article data is read only when needed.
-        first=STORED,
-        topic=STORED,
-        date=STORED,
     )
+

@@ -14,11 +14,14 @@ import time
 from dataclasses import dataclass, replace
 
 from . import bm25
+from .aboutness import article_weights
 from .curation import curation_of, normalise
 from .lists import ListItem, find_list
-from .query import Concept, ParsedQuery, parse_query
+from .query import Concept, ParsedQuery, QueryText, parse_query
 from .retrieve import retrieve
+from .semantic import fuse, passage_vectors
 from .snippets import best_sentences, highlight
+from .specificity import specificity_factor
 from .store import SearchIndex
 
 CANDIDATES = 50
@@ -79,6 +82,13 @@ class Ranking:
     typos: bool = True
     topic: bool = True
     questions: bool = True
+    # The entry whose heading asks exactly what the query asks wins (specificity.py). Off: with
+    # the semantic rerank it loses on the tuning half (docs/relevance.md).
+    specific: bool = False
+    # The article whose subject the query names decides before the passage does (aboutness.py).
+    aboutness: bool = True
+    # A sentence encoder's similarity joins the lexical score, where it is set up (semantic.py).
+    semantic: bool = True
     # False: the candidates' plain BM25F order, and any match counts as an answer (the
     # baseline).
     rerank: bool = True
@@ -225,6 +235,8 @@ def _score(
             score *= 1 + HINT_HEADING_BONUS
         elif any(h in tf for h in parsed.hints):
             score *= 1 + HINT_BODY_BONUS
+    if ranking.specific:
+        score *= specificity_factor(parsed, heading, topic)
     if fields["section"].lower().strip(" :.!") in RECAP_HEADINGS:
         score *= RECAP_PENALTY
     # Overview: the query names what the whole article is about (words spread over it) and
@@ -281,15 +293,30 @@ def rank(
     idfs = _concept_idfs(index, parsed.concepts)
     scored: list[tuple[_Scored, dict]] = []
     best = max((c[0] for c in candidates), default=0.0) or 1.0
+    about = (
+        article_weights(index, parsed, {f["article"] for _, f in candidates})
+        if ranking.rerank and ranking.aboutness
+        else {}
+    )
     for candidate_score, fields in candidates:
         s = _score(index, fields, parsed, idfs, ranking)
         if not ranking.rerank:
             s = _Scored(candidate_score, 1.0, s.matched)
         elif candidate_score > 0:
-            s = _Scored(
-                s.score * (candidate_score / best) ** CANDIDATE_WEIGHT, s.confidence, s.matched
-            )
+            factor = (candidate_score / best) ** CANDIDATE_WEIGHT
+            factor *= about.get(fields["article"], 1.0)
+            s = _Scored(s.score * factor, s.confidence, s.matched)
         scored.append((s, fields))
+    vectors = passage_vectors(index) if ranking.rerank and ranking.semantic else None
+    if vectors is not None and scored:
+        similarities = vectors.similarities(
+            parsed.corrected or parsed.text, [f["id"] for _, f in scored]
+        )
+        fused = fuse([s.score for s, _ in scored], similarities)
+        scored = [
+            (_Scored(f, s.confidence, s.matched), fields)
+            for f, (s, fields) in zip(fused, scored, strict=True)
+        ]
     scored.sort(key=lambda item: (-item[0].score, item[1]["article"], item[1]["position"]))
     if pinned:
         scored, total = _pin_first(index, parsed, scored, pinned, total)
@@ -330,14 +357,14 @@ def _pin_first(
     return [(_Scored(top, 1.0, matched), fields), *rest], total
 
 
-def parse(index: SearchIndex, text: str, ranking: Ranking = DEFAULT_RANKING) -> ParsedQuery:
+def parse(index: SearchIndex, text: QueryText, ranking: Ranking = DEFAULT_RANKING) -> ParsedQuery:
     """Parse what the user typed with the ranking's synonym and typo switches."""
     return parse_query(index, text, correct=ranking.typos, synonyms=ranking.synonyms)
 
 
 def search(
     index: SearchIndex,
-    text: str,
+    text: QueryText,
     limit: int = 10,
     offset: int = 0,
     ranking: Ranking = DEFAULT_RANKING,
@@ -380,7 +407,7 @@ class Answered:
 
 def search_and_answer(
     index: SearchIndex,
-    text: str,
+    text: QueryText,
     limit: int = 1,
     offset: int = 0,
     ranking: Ranking = DEFAULT_RANKING,

@@ -47,6 +47,7 @@ STORED_CACHE = 2_048
 # server model (threads, greenlets), so many concurrent requests cannot pile up searchers.
 POOL_SIZE = 8
 SPELL_FIELD = "spell"
+PASSAGE = "passage"
 
 
 class ArticleInfo(NamedTuple):
@@ -335,7 +336,7 @@ class SearchIndex:
             # all of a query's misses, and the article's topic decoded once, with its passage.
             with self._reading("reading passages") as searcher:
                 for i in missing:
-                    fields = searcher.stored_fields(docnums[i])
+                    fields = searcher.stored_fields(docnums[i])[PASSAGE]
                     if "topic" in fields:
                         fields["topic"] = _article_info(fields)
                     self._stored.put(docnums[i], fields)
@@ -357,7 +358,8 @@ class SearchIndex:
     def all_stored_fields(self) -> Iterator[dict]:
         """Yield every passage's stored fields in passage-number order."""
         with self._reading("reading passages") as searcher:
-            yield from searcher.reader().all_stored_fields()
+            for stored in searcher.reader().all_stored_fields():
+                yield stored[PASSAGE]
 
     def _article_docnums(self, slug: str) -> list[int]:
         """Return the passage numbers of an article, in their order in the article."""

@@ -38,7 +38,7 @@ from .errors import BadContent
 from .popular import FILE_NAME as POPULAR_FILE
 from .popular import load_popular
 from .query import _QUESTION_OPENERS as QUESTION_OPENERS
-from .query import clean_query
+from .query import CleanQuery, QueryText, cleaned_text
 from .search import RECAP_HEADINGS
 from .store import SearchIndex
 from .text import WORD_RE, stem
@@ -371,14 +371,17 @@ def _suggest_tokens(
     )
 
 
-def suggest(index: SearchIndex, text: str, limit: int = DEFAULT_LIMIT) -> list[Suggestion]:
+def suggest(index: SearchIndex, text: QueryText, limit: int = DEFAULT_LIMIT) -> list[Suggestion]:
     """Return at most limit suggestions for what the user has typed so far, best first."""
-    cleaned = clean_query(text)
+    cleaned = cleaned_text(text)
     tokens = fold_words(cleaned)
     if not tokens:
         return []
     # A word is finished once something that is not part of a word (a space, "?") follows it.
-    partial = bool(WORD_RE.match(text[-1:]))
+    if isinstance(text, CleanQuery):
+        partial = text.ends_in_word
+    else:
+        partial = bool(WORD_RE.match(text[-1:]))
     tables = _tables(index)
     typed = " ".join(tokens)
     ordered = _suggest_tokens(index, tables, tokens, partial, typed, limit)

@@ -1,34 +1,19 @@
 """The stage's life after Zappa: record what went live, roll back to a release, clean up.
 
-    record STAGE ZIP --index-version V   after `zappa deploy/update`: check the function runs
-                                         ZIP, store it as a release, drop releases no retained
-                                         version runs, say what is live and how to check it
-    rollback STAGE [--to V]              put the previous release (or the one serving index V)
-                                         back: its layers, then its code; say what was live
-                                         before and is live after
-    forget STAGE                         after `zappa undeploy`: delete the stage's releases,
-                                         its layer versions and the execution role Zappa made
-
-Run with the packaging venv's python from the repository root (scripts/deploy.sh,
-scripts/rollback.sh and scripts/undeploy.sh do). AWS_PROFILE and AWS_ENDPOINT_URL apply.
-
-Example:
-    build/deploy-venv/bin/python -m ops.lifecycle rollback prod --to 19cf1c8986c2
+Each step prints what it did and returns an exit code; scripts/lifecycle.py is the command line.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import Any
 
 from . import releases
 from .layer import layer_name, sha256_of
-from .settings import SETTINGS_FILE, stage_settings_or_report
 
 
-class _Stage:
+class Stage:
     """A stage's settings and the AWS clients for it."""
 
     def __init__(self, stage: str, settings: dict):
@@ -62,7 +47,8 @@ class _Stage:
         return f'check: curl -s {url}/health  ->  "index_version": "{index}"'
 
 
-def _record(stage: _Stage, zip_path: Path, index: str) -> int:
+def record(stage: Stage, zip_path: Path, index: str) -> int:
+    """Check the function runs zip_path, store it as a release, prune, say what is live."""
     sha = sha256_of(zip_path)
     state = releases.live_state(stage.lambda_, stage.function)
     if state.sha256 != sha:
@@ -87,7 +73,8 @@ def _record(stage: _Stage, zip_path: Path, index: str) -> int:
     return 0
 
 
-def _rollback(stage: _Stage, to: str | None) -> int:
+def rollback(stage: Stage, to: str | None) -> int:
+    """Put the previous release (or the one serving index to) back; say what is live."""
     state = releases.live_state(stage.lambda_, stage.function)
     known = releases.releases(stage.s3, stage.bucket, stage.function)
     print(f"live before: {stage.describe(state, known)}")
@@ -109,7 +96,8 @@ def _rollback(stage: _Stage, to: str | None) -> int:
     return 0
 
 
-def _forget(stage: _Stage) -> int:
+def forget(stage: Stage) -> int:
+    """Delete the stage's releases, layer versions and the role Zappa made (after undeploy)."""
     # Zappa deletes the CloudFormation stack that owns the REST API; an API the stack did not
     # take with it (a failed stack deletion, or an emulator without that clean-up) goes here.
     for api in releases.rest_apis(stage.apigateway, stage.function):
@@ -139,51 +127,3 @@ def _delete_role(iam: Any, role: str) -> str:
     except iam.exceptions.NoSuchEntityException:
         return f"no IAM role {role} to delete"
     return f"deleted the IAM role {role}"
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Parse arguments and run one subcommand; exit 1 with AWS's reason when a step fails."""
-    parser = argparse.ArgumentParser(
-        prog="python -m ops.lifecycle",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--settings", type=Path, default=SETTINGS_FILE, help="Zappa settings")
-    commands = parser.add_subparsers(dest="command", required=True)
-    record = commands.add_parser("record", help="store the zip that went live as a release")
-    record.add_argument("stage")
-    record.add_argument("zip", type=Path)
-    record.add_argument("--index-version", required=True)
-    rollback = commands.add_parser("rollback", help="put an earlier release back")
-    rollback.add_argument("stage")
-    rollback.add_argument("--to", metavar="INDEX_VERSION", help="default: the previous release")
-    forget = commands.add_parser("forget", help="delete releases, layers and role after undeploy")
-    forget.add_argument("stage")
-    args = parser.parse_args(argv)
-    settings = stage_settings_or_report(args.stage, args.settings)
-    if settings is None:
-        return 1
-    try:
-        import botocore.exceptions
-    except ImportError:
-        print(
-            "error: run this with the packaging venv's python (build/deploy-venv)", file=sys.stderr
-        )
-        return 1
-    try:
-        stage = _Stage(args.stage, settings)
-        if args.command == "record":
-            return _record(stage, args.zip, args.index_version)
-        if args.command == "rollback":
-            return _rollback(stage, args.to)
-        return _forget(stage)
-    except releases.ReleaseError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-        print(f"error: {args.command} {args.stage} failed: {exc}", file=sys.stderr)
-        return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass
 from typing import Any
 
 RELEASES = "releases"
 _INDEX_KEY = "index-version"
 _LAYERS_KEY = "layers"
+_HEX_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 
 
 class ReleaseError(Exception):
@@ -48,10 +50,12 @@ class LiveState:
 
 def hex_of(code_sha256: str) -> str:
     """Return the hex SHA-256 of Lambda's base64 CodeSha256."""
+    if _HEX_SHA256.fullmatch(code_sha256):
+        return code_sha256.lower()  # already hex (as some emulators answer)
     try:
         return base64.b64decode(code_sha256, validate=True).hex()
     except (binascii.Error, ValueError):
-        return code_sha256.lower()  # already hex (as some emulators answer)
+        return code_sha256
 
 
 def lambda_name(settings: dict, stage: str) -> str:

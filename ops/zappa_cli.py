@@ -7,16 +7,10 @@
   handler inside build/deploy-venv and would create that API on every deploy. So this runs
   Zappa in an empty temporary folder, with the -z and -s paths made absolute first.
 
-Run with the packaging venv's python.
-
-Example:
-    build/deploy-venv/bin/python -m ops.zappa_cli update prod -z build/lambda/prod.zip \\
-        -s build/lambda/prod-zappa_settings.json
+scripts/zappa_offline.py is the command line.
 """
 
 import os
-import sys
-import tempfile
 
 # The same, as a program for `python -c` (scripts/package.py runs it in a staging folder that
 # holds only the project's code).
@@ -35,10 +29,3 @@ def absolute_paths(argv: list[str]) -> list[str]:
         if arg in _PATH_OPTIONS:
             out[number + 1] = os.path.abspath(out[number + 1])
     return out
-
-
-if __name__ == "__main__":
-    sys.argv[1:] = absolute_paths(sys.argv[1:])
-    with tempfile.TemporaryDirectory(prefix="zappa-run-") as empty:
-        os.chdir(empty)
-        exec(OFFLINE_MAIN)

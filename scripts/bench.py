@@ -35,20 +35,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import engines, report, scale, warm  # noqa: E402
+from bench.corpus import CORPUS_NAME, QUERIES_NAME, shared_corpus  # noqa: E402
 from bench.plot import draw  # noqa: E402
 
-CORPUS_NAME = "debian-descriptions.jsonl.gz"
-QUERIES_NAME = "debian-queries.json"
 PARTS = ("warm", "cold", "scale")
-
-
-def shared_corpus(name: str) -> Path | None:
-    """Return ../shared/corpus/name from the repository (or a folder above it), if present."""
-    for base in ROOT.parents:
-        candidate = base / "shared" / "corpus" / name
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def parse_sizes(text: str) -> list[int | None]:

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Measure the Lambda cold path of built packages: each run is a fresh clean interpreter on the
-unpacked, read-only package and its layer (ZIP's name + -layer.zip, mounted as Lambda's
-/opt/python when it exists; as scripts/check_artifact.py runs them) that imports Zappa's handler
-and answers one REST API /answer event. Prints medians; compare a normal package with one built
-with --no-compile to see what byte-compiling saves. Figures, not a test: the machine is shared.
+"""Measure the Lambda cold path of built packages (bench/cold.py): each run is a fresh clean
+interpreter on the unpacked, read-only package and its layer (ZIP's name + -layer.zip, mounted as
+Lambda's /opt/python when it exists; as scripts/check_artifact.py runs them) that imports Zappa's
+handler and answers one REST API /answer event; the packages take turns. Prints medians; compare
+a normal package with one built with --no-compile to see what byte-compiling saves. Figures, not
+a test: the machine is shared.
 
 Example:
     python scripts/package.py dev --no-compile --output build/lambda/dev-nocompile.zip
@@ -13,38 +14,14 @@ Example:
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ops.artifact import ArtifactError, invoke, load_event, unpack, unpack_layer  # noqa: E402
-from ops.layer import layer_path_for  # noqa: E402
-from ops.offline import make_writable  # noqa: E402
+from bench.cold import measure_zips  # noqa: E402
+from ops.artifact import ArtifactError  # noqa: E402
 from ops.venvs import EnvironmentSetupError, ensure_deploy_venv, ensure_lambda_runtime  # noqa: E402
-
-KEYS = ("import_ms", "first_event_ms", "cold_ms")
-
-
-def measure(zip_path: Path, runtime: Path, runs: int) -> dict[str, float]:
-    """Return the median timings of runs fresh cold starts of one package."""
-    event = [("answer", load_event("rest-v1-get-answer"))]
-    samples: dict[str, list[float]] = {k: [] for k in (*KEYS, "wall_ms")}
-    layer = layer_path_for(zip_path)
-    with tempfile.TemporaryDirectory(prefix="cold-start-") as tmp:
-        task = unpack(zip_path, Path(tmp) / "task")
-        layer_dir = unpack_layer(layer, Path(tmp) / "opt") if layer.is_file() else None
-        try:
-            for _ in range(runs):
-                result = invoke(task, runtime, event, layer_dir=layer_dir)
-                for key in KEYS:
-                    samples[key].append(result.timings[key])
-                samples["wall_ms"].append(result.wall_ms)
-        finally:
-            make_writable(Path(tmp))
-    return {k: statistics.median(v) for k, v in samples.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--runs must be at least 1")
     try:
         runtime = ensure_lambda_runtime(venv=ensure_deploy_venv())
-        rows = [(z, measure(z, runtime, args.runs)) for z in args.zips]
+        rows = list(zip(args.zips, measure_zips(args.zips, runtime, args.runs), strict=True))
     except (ArtifactError, EnvironmentSetupError, OSError) as exc:
         print(f"cold start failed: {exc}", file=sys.stderr)
         return 1

@@ -18,11 +18,11 @@ Redeploy the service to the Zappa stage STAGE (dev or prod, from zappa_settings.
      and the layer zip (cryptography) beside it
   4. run the package with its layer as Lambda would,    (scripts/check_artifact.py)
      read-only, with real API Gateway events
-  5. publish the layer unless a version with the same   (python -m ops.layer_publish)
+  5. publish the layer unless a version with the same   (scripts/publish_layer.py)
      sha256 exists; write the stage's settings with its
      ARN in `layers`; upload: zappa update STAGE -z ZIP -s SETTINGS
      (the first time: the IAM role, then zappa deploy); check the function
-     runs ZIP and store ZIP in the stage's bucket as a    (python -m ops.lifecycle record)
+     runs ZIP and store ZIP in the stage's bucket as a    (scripts/lifecycle.py record)
      release, for scripts/rollback.sh
 Any failed step before the upload stops the chain with a non-zero exit; nothing is uploaded.
 
@@ -114,9 +114,9 @@ step() {
 
 step "check the $STAGE settings"
 if [ "$DRY_RUN" = 1 ]; then
-  "$PY" -m ops.settings "$STAGE" --settings "$SETTINGS"
+  "$PY" scripts/stage_settings.py "$STAGE" --settings "$SETTINGS"
 else
-  "$PY" -m ops.settings "$STAGE" --upload --settings "$SETTINGS"
+  "$PY" scripts/stage_settings.py "$STAGE" --upload --settings "$SETTINGS"
 fi
 
 if [ -z "$PACKAGE" ]; then
@@ -147,11 +147,11 @@ if [ "$DRY_RUN" = 1 ]; then
   trap - ERR
   if [ "$FIRST" = 1 ]; then VERB=deploy; else VERB=update; fi
   echo "==> 5/5 dry run: stopping before anything is published or uploaded; the upload would"
-  "$PY" -m ops.layer_publish "$STAGE" "$LAYER" --settings-out "$SETTINGS_OUT" --dry-run \
+  "$PY" scripts/publish_layer.py "$STAGE" "$LAYER" --settings-out "$SETTINGS_OUT" --dry-run \
     --settings "$SETTINGS"
   echo "  run: zappa $VERB $STAGE -z $OUTPUT -s $SETTINGS_OUT"
   echo "  then store $OUTPUT as a release of $STAGE (for scripts/rollback.sh)"
-  "$PY" -m ops.settings "$STAGE" --cache-notice "$VERSION" --settings "$SETTINGS"
+  "$PY" scripts/stage_settings.py "$STAGE" --cache-notice "$VERSION" --settings "$SETTINGS"
   exit 0
 fi
 
@@ -161,21 +161,21 @@ export VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH"
 trap 'echo "deploy stopped at step: $CURRENT_STEP, during the upload: \`zappa status $STAGE\` shows what is live" >&2' ERR
 # A layer version with this zip's sha256 is reused; the settings written name its ARN.
 rm -f "$SETTINGS_OUT"
-"$VENV/bin/python" -m ops.layer_publish "$STAGE" "$LAYER" --settings-out "$SETTINGS_OUT" \
+"$VENV/bin/python" scripts/publish_layer.py "$STAGE" "$LAYER" --settings-out "$SETTINGS_OUT" \
   --settings "$SETTINGS"
 # Zappa quietly falls back to settings from the environment when -s names no file.
 [ -f "$SETTINGS_OUT" ] || { echo "error: $SETTINGS_OUT was not written" >&2; false; }
 if [ "$FIRST" = 1 ]; then
   # `zappa deploy -z` skips Zappa's IAM role set-up: do it as plain `zappa deploy` would.
-  "$VENV/bin/python" -m ops.zappa_roles "$STAGE" --settings "$SETTINGS_OUT"
-  "$VENV/bin/python" -m ops.zappa_cli deploy "$STAGE" -z "$OUTPUT" -s "$SETTINGS_OUT"
+  "$VENV/bin/python" scripts/zappa_roles.py "$STAGE" --settings "$SETTINGS_OUT"
+  "$VENV/bin/python" scripts/zappa_offline.py deploy "$STAGE" -z "$OUTPUT" -s "$SETTINGS_OUT"
 else
-  "$VENV/bin/python" -m ops.zappa_cli update "$STAGE" -z "$OUTPUT" -s "$SETTINGS_OUT"
+  "$VENV/bin/python" scripts/zappa_offline.py update "$STAGE" -z "$OUTPUT" -s "$SETTINGS_OUT"
 fi
 trap 'echo "deploy stopped at step: $CURRENT_STEP: the upload is live, but it was not stored as a release" >&2' ERR
 CURRENT_STEP="5/5 record the release"
-"$VENV/bin/python" -m ops.lifecycle --settings "$SETTINGS_OUT" record "$STAGE" "$OUTPUT" \
+"$VENV/bin/python" scripts/lifecycle.py --settings "$SETTINGS_OUT" record "$STAGE" "$OUTPUT" \
   --index-version "$VERSION"
 trap - ERR
 echo "==> deployed index $VERSION to $STAGE; \`zappa status $STAGE\` shows the URL, /health its index_version"
-"$PY" -m ops.settings "$STAGE" --cache-notice "$VERSION" --settings "$SETTINGS"
+"$PY" scripts/stage_settings.py "$STAGE" --cache-notice "$VERSION" --settings "$SETTINGS"

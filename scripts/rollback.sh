@@ -47,4 +47,4 @@ if [ ! -x "$PY" ]; then
   echo "error: no packaging venv at build/deploy-venv: run scripts/deploy.sh STAGE --dry-run once" >&2
   exit 1
 fi
-exec "$PY" -m ops.lifecycle --settings "$SETTINGS" rollback "$STAGE" "${TO[@]}"
+exec "$PY" scripts/lifecycle.py --settings "$SETTINGS" rollback "$STAGE" "${TO[@]}"

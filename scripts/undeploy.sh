@@ -48,7 +48,7 @@ if [ ! -x "$PY" ]; then
   echo "error: no packaging venv at build/deploy-venv: run scripts/deploy.sh STAGE --dry-run once" >&2
   exit 1
 fi
-"$PY" -m ops.settings "$STAGE" --upload --settings "$SETTINGS"
-"$PY" -m ops.zappa_cli undeploy "$STAGE" --yes --remove-logs -s "$SETTINGS"
-"$PY" -m ops.lifecycle --settings "$SETTINGS" forget "$STAGE"
+"$PY" scripts/stage_settings.py "$STAGE" --upload --settings "$SETTINGS"
+"$PY" scripts/zappa_offline.py undeploy "$STAGE" --yes --remove-logs -s "$SETTINGS"
+"$PY" scripts/lifecycle.py --settings "$SETTINGS" forget "$STAGE"
 echo "==> $STAGE is undeployed"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
 
-from index.store import IndexProvider
-
+from . import search_index
 from .cached_responses import init_app as init_response_cache
 from .caching import init_caching
 from .config import load_config
@@ -15,10 +15,13 @@ from .cors import init_cors
 from .errors import register_error_handlers
 from .openapi import bp as openapi_bp
 from .pages import bp as pages_bp
+from .pages import page_headers
 from .search_api import bp as search_bp
-from .security import register_security
+from .security import register_security, security_headers
 from .suggest_api import bp as suggest_bp
 from .voice import alexa, dialogflow
+
+AfterRequest = Callable[[Response], Response]
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -26,16 +29,35 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(load_config(config))
     app.json.sort_keys = False
-    app.extensions["search_index"] = IndexProvider(app.config["SEARCH_INDEX_DIR"])
+    search_index.init_app(app)
     register_error_handlers(app)
-    register_security(app)  # security headers on every response, early 413, no debug mode
-    init_response_cache(app)
-    app.register_blueprint(search_bp)
-    app.register_blueprint(openapi_bp)
-    app.register_blueprint(suggest_bp)
-    app.register_blueprint(pages_bp)
-    app.register_blueprint(alexa.bp)
-    app.register_blueprint(dialogflow.bp)
-    init_caching(app)  # Cache-Control, ETag and 304 on successful GETs
-    init_cors(app)
+    # Before each request, in this order: an oversized body is refused first (security), a
+    # repeated GET is answered from memory (response cache), then CORS preflights.
+    register_security(app)
+    store_response = init_response_cache(app)
+    cache_headers = init_caching(app)
+    cors_headers = init_cors(app)
+    for bp in (search_bp, openapi_bp, suggest_bp, pages_bp, alexa.bp, dialogflow.bp):
+        app.register_blueprint(bp)
+    # After each request, in this order (one hook runs them all, so the order is read here):
+    after: tuple[AfterRequest, ...] = (
+        # The page sets its own CSP first; security_headers below only fills what is unset.
+        page_headers,
+        # Access-Control-Allow-Origin and Vary: Origin go on the 200 before it can become a
+        # 304, so a revalidated copy and the copy a CDN keeps carry them too.
+        cors_headers,
+        # ETag and Cache-Control; a matching If-None-Match turns the response into a 304.
+        cache_headers,
+        # After the 304 step: only a full 200 body is kept, and X-Cache is on what is sent.
+        store_response,
+        # Last: every response, whatever made it, gets the headers no route set itself.
+        security_headers,
+    )
+
+    @app.after_request
+    def _after_request(response: Response) -> Response:
+        for hook in after:
+            response = hook(response)
+        return response
+
     return app

@@ -12,20 +12,26 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, g, request
 
 from index.errors import BadQuery, SearchError
-from index.query import clean_query
 
+from .errors import ApiError
+from .operations import ARGS
+from .params import request_args
 from .query_log import write_record
+from .search_index import answer_from, provider
 
 # One response larger than this is not worth holding (a page of 50 long passages).
 MAX_BODY_BYTES = 256 * 1024
-# Routes that read only the normalised query (clean_query): "iron  pan" and "iron pan" are
-# one entry there. Other routes are keyed by q exactly as sent.
+# Routes that read only the cleaned query: "iron  pan" and "iron pan " are one entry there.
+# Other routes (/suggest) also tell whether q ended inside a word (a trailing space ends it).
 NORMALISED_ROUTES = frozenset(("/search", "/answer"))
+# The key of a request whose arguments the route refuses.
+NOT_KEPT = object()
 
 
 class ResponseCache:
@@ -68,21 +74,18 @@ class ResponseCache:
 
 def cache_key(version: str) -> tuple | None:
     """Return this request's key, or None when it cannot be served from the cache."""
-    values = request.args.getlist("q")
-    if len(values) != 1:
-        return None  # missing or repeated: the route answers with its 400
     try:
-        text = clean_query(values[0])
-    except BadQuery:
-        return None
-    if request.path not in NORMALISED_ROUTES:
-        text = values[0]  # e.g. /suggest: a trailing space ends the last word
-    others = tuple(sorted((k, v) for k, v in request.args.items(multi=True) if k != "q"))
-    return (version, request.path, text, others)
+        args = request_args()  # read once: the route gets the same values
+    except (ApiError, BadQuery):
+        return None  # the route answers with its 400
+    query = args["q"]
+    words = query.text if request.path in NORMALISED_ROUTES else (query.text, query.ends_in_word)
+    others = tuple(sorted((k, v) for k, v in args.items() if k != "q"))
+    return (version, request.path, words, others)
 
 
-def init_app(app: Flask) -> None:
-    """Serve repeated GETs of the cached routes from the cache and keep new answers."""
+def init_app(app: Flask) -> Callable[[Response], Response]:
+    """Serve repeated GETs of the cached routes from the cache; return the hook keeping answers."""
     cache = ResponseCache(int(app.config["RESPONSE_CACHE_SIZE"]))
     app.extensions["response_cache"] = cache
     routes = frozenset(app.config["RESPONSE_CACHE_ROUTES"])
@@ -91,9 +94,11 @@ def init_app(app: Flask) -> None:
     def _lookup() -> Response | None:
         if cache.size <= 0 or request.method != "GET" or request.path not in routes:
             return None
+        if request.endpoint not in ARGS:
+            return None  # only routes that declare their arguments have a key
         started = time.perf_counter()
         try:
-            index = current_app.extensions["search_index"].get()
+            index = provider().get()
         except SearchError:
             return None  # no usable index: the route reports it
         # A search box repeats the very same URL: its raw query string finds the key without
@@ -103,6 +108,7 @@ def init_app(app: Flask) -> None:
         if key is None:
             key = cache_key(index.version)
             if key is None:
+                g.response_cache_key = NOT_KEPT  # a 400: reported as a miss, never kept
                 return None
             cache.alias(raw, key)
         found = cache.get(key)
@@ -110,7 +116,7 @@ def init_app(app: Flask) -> None:
             g.response_cache_key = key
             return None
         # The version that answered, for the ETag (service/caching.py), as the route would set.
-        g.search_index = index
+        answer_from(index)
         body, mimetype, record = found
         if record is not None:
             # Ops count repeats too (scripts/query_report.py): log the query as if answered.
@@ -120,14 +126,19 @@ def init_app(app: Flask) -> None:
         response.headers["X-Cache"] = "hit"
         return response
 
-    @app.after_request
-    def _store(response: Response) -> Response:
+    def store(response: Response) -> Response:
         key = g.pop("response_cache_key", None)
         if key is not None:
             response.headers["X-Cache"] = "miss"
-            if response.status_code == 200 and not response.direct_passthrough:
+            if (
+                key is not NOT_KEPT
+                and response.status_code == 200
+                and not response.direct_passthrough
+            ):
                 cache.put(key, response.get_data(), response.mimetype, g.get("query_record"))
         return response
+
+    return store
 
 
 def _now() -> str:

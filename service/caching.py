@@ -9,10 +9,13 @@ then revalidates: until a rebuild or a redeploy it gets 304 Not Modified, after 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
+
+from .search_index import answering_index
 
 ROOT = Path(__file__).resolve().parent.parent
 # What a response is made from besides the index: the code, templates and static files.
@@ -35,7 +38,7 @@ def code_fingerprint() -> str:
 
 def etag_for(app: Flask) -> str:
     """Return the ETag value (unquoted) of the current request's response."""
-    index = g.get("search_index")
+    index = answering_index()
     version = index.version if index is not None else "none"
     settings = "\0".join(str(app.config.get(name, "")) for name in _BODY_SETTINGS)
     url = request.path + "?" + request.query_string.decode("latin-1")
@@ -43,15 +46,14 @@ def etag_for(app: Flask) -> str:
     return f"{version}-{digest[:16]}"
 
 
-def init_caching(app: Flask) -> None:
-    """Give successful GETs Cache-Control and an ETag; answer a matching If-None-Match with 304."""
+def init_caching(app: Flask) -> Callable[[Response], Response]:
+    """Return the hook giving successful GETs Cache-Control and an ETag, and 304 on a match."""
     code_fingerprint()  # read the files once at start-up, not on the first request
     cache_control = (
         f"public, max-age={app.config['CACHE_MAX_AGE']}, s-maxage={app.config['CACHE_S_MAXAGE']}"
     )
 
-    @app.after_request
-    def _cache_headers(response: Response) -> Response:
+    def cache_headers(response: Response) -> Response:
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
         if request.endpoint in (None, "static"):
@@ -66,3 +68,5 @@ def init_caching(app: Flask) -> None:
         if not had_date:
             del response.headers["Date"]  # the server or API Gateway sets its own
         return response
+
+    return cache_headers

@@ -7,7 +7,15 @@ import logging
 from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
-from index.errors import BadQuery, IndexMissing, IndexUnreadable, SearchError
+from index.errors import (
+    BadQuery,
+    EmptyQuery,
+    IndexMissing,
+    IndexUnreadable,
+    NoWords,
+    QueryTooLong,
+    SearchError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +36,20 @@ _MESSAGES = {
 # The search core's exceptions, mapped to a status and a stable code in one place.
 _CORE_ERRORS: dict[type[SearchError], tuple[int, str]] = {
     BadQuery: (400, "bad_query"),
+    EmptyQuery: (400, "empty_query"),
+    QueryTooLong: (400, "query_too_long"),
+    NoWords: (400, "no_words"),
     IndexMissing: (503, "index_missing"),
     IndexUnreadable: (503, "index_unreadable"),
 }
+
+
+def core_error(exc: SearchError) -> tuple[int, str]:
+    """Return the status and code of a core exception: its own class's, or its nearest base's."""
+    for cls in type(exc).__mro__:
+        if cls in _CORE_ERRORS:
+            return _CORE_ERRORS[cls]
+    return 500, "internal_error"
 
 
 class ApiError(Exception):
@@ -58,7 +77,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(SearchError)
     def _core_error(exc: SearchError) -> Response:
-        status, code = _CORE_ERRORS.get(type(exc), (500, "internal_error"))
+        status, code = core_error(exc)
         if status >= 500:
             log.error("search core error: %s", exc)
             # The path of the index is for the logs, not for the public.

@@ -13,17 +13,20 @@ import time
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 
 from index.articles import read_article
-from index.errors import IndexMissing, IndexUnreadable
+from index.errors import BadQuery, IndexMissing, IndexUnreadable
 from index.search import search_and_answer
 
 from .errors import ApiError
-from .params import int_param, query_text
+from .operations import declare_args
+from .params import request_args
 from .query_log import log_query
-from .search_api import MAX_OFFSET, current_index
+from .schemas import PAGE_SIZE, PageArgs
+from .search_index import current_index
 
 bp = Blueprint("pages", __name__)
-
-PAGE_SIZE = 10
+declare_args(bp, "search_page", PageArgs)
+# The box's maxlength: the declared limit of q, as typed.
+QUERY_MAX_CHARS = PageArgs().fields["q"].max_chars
 # What index.text.slugify() makes; anything else names no article.
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # No inline script or style anywhere: the page's own files only, and calls to its own API.
@@ -43,24 +46,31 @@ def site_link(url: str) -> str:
 @bp.get("/")
 def search_page() -> tuple[str, int]:
     """Render the search box, and the results when a query was submitted."""
-    context: dict = {"query": "", "site_link": site_link, "page_size": PAGE_SIZE}
+    context: dict = {
+        "query": "",
+        "site_link": site_link,
+        "page_size": PAGE_SIZE,
+        "query_max_chars": QUERY_MAX_CHARS,
+    }
     if not request.args.get("q", "").strip():
         return render_template("search.html", **context), 200
     context["query"] = request.args.get("q", "")
     started = time.perf_counter()
     try:
-        text = query_text()
-        offset = int_param("offset", 0, 0, MAX_OFFSET)
-        found = search_and_answer(current_index(), text, PAGE_SIZE, offset)
+        args = request_args()
+        offset = args["offset"]
+        found = search_and_answer(current_index(), args["q"], PAGE_SIZE, offset)
     except ApiError as exc:
         return render_template("search.html", error=exc.message, **context), exc.status
+    except BadQuery as exc:
+        return render_template("search.html", error=str(exc), **context), 400
     except (IndexMissing, IndexUnreadable):
         current_app.logger.exception("search page: index unavailable")
         message = "Search is not available right now. Please try again in a minute."
         return render_template("search.html", error=message, **context), 503
     # The page is where most people search: its queries go to the same log as the API's.
     log_query("/", found.results, started, answer=found.answer, offset=offset)
-    context.update(query=text, results=found.results, offset=offset, answer=found.answer)
+    context.update(query=args["q"].text, results=found.results, offset=offset, answer=found.answer)
     return render_template("search.html", **context), 200
 
 
@@ -82,9 +92,10 @@ def article_page(slug: str) -> Response | tuple[str, int]:
     return render_template("article.html", article=found, slug=slug), 200
 
 
-@bp.after_request
-def _page_headers(response: Response) -> Response:
-    """Give the page its security headers."""
+def page_headers(response: Response) -> Response:
+    """Give the pages (and only them) their own security headers."""
+    if request.blueprint != bp.name:
+        return response
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     # Queries can be personal (health questions): no page they lead to learns them.
     response.headers["Referrer-Policy"] = "no-referrer"

@@ -1,43 +1,51 @@
-"""Validation of query-string parameters into clear 400 errors."""
+"""Read a request's query string with its route's declared schema, into clear 400 errors."""
 
 from __future__ import annotations
 
-from flask import request
+from typing import Any
+
+from flask import g, request
+from marshmallow import Schema, ValidationError, missing
 
 from index.errors import BadQuery
-from index.query import clean_query
-from index.text import WORD_RE
 
 from .errors import ApiError
+from .operations import args_schema
 
 
-def query_text(name: str = "q") -> str:
-    """Return the normalised query parameter; raise a 400 when missing, empty or too long."""
-    values = request.args.getlist(name)
-    if not values:
-        raise ApiError(400, "missing_query", f"the '{name}' parameter is required")
-    if len(values) > 1:
-        raise ApiError(400, "bad_query", f"give the '{name}' parameter once")
-    try:
-        text = clean_query(values[0])
-    except BadQuery as exc:
-        code = "query_too_long" if "longer" in str(exc) else "empty_query"
-        raise ApiError(400, code, str(exc)) from exc
-    if not WORD_RE.search(text):
-        # Only punctuation or query syntax ("*", "((", "~"): nothing a user could mean.
-        raise ApiError(400, "no_words", "the query has no words to search for")
-    return text
+def load_args(schema: Schema) -> dict[str, Any]:
+    """Return the query-string arguments schema declares; raise ApiError or the core's BadQuery.
+
+    Parameters are read in declared order and the first problem is the one reported (q's before
+    limit's). Each goes through its field's own deserialize(): Schema.load would add nothing
+    here (no hooks, no schema-level validators) but a quarter of the request's validation time.
+    """
+    loaded: dict[str, Any] = {}
+    for name, field in schema.fields.items():
+        values = request.args.getlist(name)
+        if len(values) > 1:
+            raise ApiError(400, f"bad_{field.error_stem}", f"give the '{name}' parameter once")
+        if not values and field.required:
+            raise ApiError(
+                400, f"missing_{field.error_stem}", f"the '{name}' parameter is required"
+            )
+        try:
+            # q's own failures are BadQuery subclasses, raised straight through marshmallow.
+            loaded[name] = field.deserialize(values[0] if values else missing)
+        except ValidationError as exc:
+            raise ApiError(400, f"bad_{field.error_stem}", field.complaint()) from exc
+    return loaded
 
 
-def int_param(name: str, default: int, low: int, high: int) -> int:
-    """Return an integer parameter within [low, high]; raise a 400 otherwise."""
-    values = request.args.getlist(name)
-    if not values:
-        return default
-    raw = values[-1].strip()
-    if len(values) > 1 or not raw.isascii() or not raw.lstrip("-").isdigit() or len(raw) > 6:
-        raise ApiError(400, f"bad_{name}", f"'{name}' must be a whole number from {low} to {high}")
-    value = int(raw)
-    if not low <= value <= high:
-        raise ApiError(400, f"bad_{name}", f"'{name}' must be a whole number from {low} to {high}")
-    return value
+def request_args() -> dict[str, Any]:
+    """Return this request's arguments, read once per request with its route's schema."""
+    # The response cache (service/cached_responses.py) reads them for its key before the route
+    # runs: the route gets the same values, and q is cleaned once, whatever fails.
+    if "request_args" not in g:
+        try:
+            g.request_args = load_args(args_schema(request.endpoint))
+        except (ApiError, BadQuery) as exc:
+            g.request_args = exc
+    if isinstance(g.request_args, Exception):
+        raise g.request_args
+    return g.request_args

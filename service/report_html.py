@@ -81,18 +81,16 @@ def outcomes_chart(plt, outcomes: dict[str, int]) -> str:
     """Return one stacked bar of how queries ended: answered, results only, no answer, none."""
     fig, ax = plt.subplots(figsize=(5.6, 0.9))
     left = 0
-    total = sum(outcomes.values()) or 1
-    for name in _OUTCOME_COLOURS:
+    for name, colour in _OUTCOME_COLOURS.items():
         count = outcomes.get(name, 0)
         if count:
-            ax.barh([0], [count], left=left, color=_OUTCOME_COLOURS[name])
-            if count / total > 0.08:
-                ax.text(left + count / 2, 0, f"{name} {count}", ha="center", va="center",
-                        color="white", fontsize=8)
+            ax.barh([0], [count], left=left, color=colour, label=f"{name} {count}")
             left += count
     ax.set_yticks([])
     ax.set_xlim(0, left or 1)
     ax.set_xlabel("queries")
+    # A legend, not labels on the bars: a small share leaves no room for its name.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.7), ncol=4, frameon=False)
     svg = _svg(fig)
     plt.close(fig)
     return svg
@@ -103,9 +101,9 @@ def latency_chart(plt, values: list[float], latency: dict) -> str:
     fig, ax = plt.subplots(figsize=(5.6, 1.8))
     ax.hist(values, bins=min(30, max(5, len(values) // 4)), color=_ACCENT)
     for name, colour in (("median", _INK), ("p95", _WARN)):
-        ax.axvline(latency[name], color=colour, linestyle="--", linewidth=1)
-        ax.text(latency[name], ax.get_ylim()[1], f" {name} {latency[name]} ms", color=colour,
-                va="top", fontsize=8)
+        ax.axvline(latency[name], color=colour, linestyle="--", linewidth=1,
+                   label=f"{name} {latency[name]} ms")
+    ax.legend(frameon=False)
     ax.set_xlabel("latency (ms)")
     ax.set_ylabel("queries")
     svg = _svg(fig)

@@ -21,7 +21,7 @@ SECURITY_HEADERS = {
 
 
 def register_security(app: Flask) -> None:
-    """Refuse oversized bodies before routing, and add the security headers to every response."""
+    """Refuse oversized bodies before routing, and never run in debug mode."""
     # Flask takes DEBUG from FLASK_DEBUG at creation; no stage of this service runs with it.
     app.debug = False
 
@@ -35,8 +35,9 @@ def register_security(app: Flask) -> None:
             )
         return None
 
-    @app.after_request
-    def _security_headers(response: Response) -> Response:
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
+
+def security_headers(response: Response) -> Response:
+    """Add the security headers a route did not set itself."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response

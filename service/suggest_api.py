@@ -2,29 +2,43 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify
 
-from index.query import clean_query
-from index.suggest import DEFAULT_LIMIT, suggest
+from index.suggest import suggest
 
-from .params import int_param, query_text
-from .search_api import current_index
+from .operations import api_route
+from .params import request_args
+from .schemas import SuggestArgs, Suggestion, SuggestResponse, body
+from .search_index import current_index
 
 bp = Blueprint("suggest", __name__)
 
-MAX_LIMIT = 20
 
-
-@bp.get("/suggest")
+@api_route(
+    bp,
+    "/suggest",
+    args=SuggestArgs,
+    responses={
+        200: (SuggestResponse, "Suggestions, most useful first."),
+        304: (None, "Not modified (If-None-Match matched the ETag)."),
+    },
+    errors=(400, 503),
+    summary="Completions for the search box as the user types",
+    description=(
+        "Every word of q but the last is complete; the last one is a prefix unless q ends in a "
+        "space. Headings, FAQ questions and article titles that match come first, then the "
+        "typed words with the last one completed from the index vocabulary."
+    ),
+    operationId="suggest",
+)
 def suggest_route() -> Response:
     """Return suggestions for what has been typed so far (a trailing space ends the last word)."""
-    query_text()  # the one validation of q: missing, empty, too long, no words -> 400
-    raw = request.args["q"]
-    limit = int_param("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
-    found = suggest(current_index(), raw, limit)
+    args = request_args()
+    found = suggest(current_index(), args["q"], args["limit"])
     return jsonify(
-        {
-            "query": clean_query(raw),
-            "suggestions": [{"text": s.text, "kind": s.kind} for s in found],
-        }
+        body(
+            SuggestResponse,
+            query=args["q"].text,
+            suggestions=[body(Suggestion, s) for s in found],
+        )
     )

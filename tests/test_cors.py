@@ -100,3 +100,13 @@ def test_a_star_lets_any_origin_read(index_dir):
 def test_cors_origins_is_read_from_the_environment(monkeypatch):
     monkeypatch.setenv("CORS_ORIGINS", " https://A.example.com/ ,https://b.example.com,, ")
     assert load_config()["CORS_ORIGINS"] == ("https://a.example.com", "https://b.example.com")
+
+
+def test_a_single_allowed_origin_still_varies_on_origin(index_dir):
+    # A CDN keeps one copy per URL unless told it varies: the copy made for a request without
+    # Origin (no CORS header) must never be handed to the allowed site.
+    client = create_app({"SEARCH_INDEX_DIR": str(index_dir), "CORS_ORIGINS": SITE}).test_client()
+    for headers in [{}, {"Origin": SITE}, {"Origin": OTHER}]:
+        response = client.get("/search?q=iron", headers=headers)
+        assert "Origin" in response.headers["Vary"]
+    assert "Access-Control-Allow-Origin" not in client.get("/search?q=iron").headers

@@ -269,6 +269,7 @@ def test_a_stage_through_its_whole_life(aws):
     with pytest.raises(lambda_.exceptions.ResourceNotFoundException):
         lambda_.get_function(FunctionName=FUNCTION)
     assert aws.apigateway.get_rest_apis()["items"] == []
+    assert aws.apigatewayv2.get_apis()["Items"] == []
     stacks = aws.cloudformation.list_stacks()["StackSummaries"]
     assert all(s["StackStatus"] == "DELETE_COMPLETE" for s in stacks if s["StackName"] == FUNCTION)
     assert _layer_versions(aws) == []
@@ -322,3 +323,36 @@ def test_inside_the_namespace_only_loopback_answers():
             assert sock.connect_ex(("203.0.113.7", 443)) == errno.ENETUNREACH
         with socket.create_server(("127.0.0.1", 0)) as server:
             socket.create_connection(server.getsockname(), timeout=2).close()
+
+
+@pytest.mark.parametrize("script", ["rollback.sh", "undeploy.sh"])
+def test_the_stage_scripts_explain_themselves_and_refuse_bad_usage(script):
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            ["bash", f"scripts/{script}", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    helped = run("--help")
+    assert helped.returncode == 0 and f"scripts/{script} STAGE" in helped.stdout
+    assert "Example" in helped.stdout
+    assert run().returncode == 2
+    assert run("dev", "--frobnicate").returncode == 2
+    assert run("dev", "prod").returncode == 2
+
+
+def test_undeploy_needs_yes():
+    done = subprocess.run(
+        ["bash", "scripts/undeploy.sh", "dev"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "cannot be undone: add --yes" in done.stderr

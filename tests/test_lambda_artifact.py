@@ -379,6 +379,14 @@ def test_health_names_the_shipped_index_version(lambda_run, dry_run):
     assert body["index_version"] == dry_run.version
 
 
+def test_the_package_serves_the_generated_api_description(lambda_run, in_process):
+    # Built with apispec on the first request: the package must ship it and what it imports.
+    status, body = lambda_run.status_and_json("rest-v1-get-openapi")
+    assert status == 200
+    assert body == in_process.get("/openapi.json").get_json()
+    assert set(body["paths"]) >= {"/search", "/answer", "/suggest", "/health"}
+
+
 def test_package_runs_alone_read_only_and_offline(lambda_run):
     # Nothing imported from outside the package, the boto3 stand-in or the standard library.
     assert lambda_run.foreign_modules == []

@@ -159,7 +159,7 @@ def test_layer_name_is_per_project_and_stage():
 
 def _publish(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "ops.layer_publish", *args],
+        [sys.executable, str(ROOT / "scripts" / "publish_layer.py"), *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -245,7 +245,7 @@ def test_zappa_reads_the_layer_from_the_derived_settings_file(tmp_path):
 def test_publishing_offline_fails_clearly_and_writes_no_settings(layer_zip, tmp_path):
     venv = ensure_deploy_venv()
     out = tmp_path / "dev-zappa_settings.json"
-    command = [str(venv / "bin" / "python"), "-m", "ops.layer_publish", "dev", str(layer_zip)]
+    command = [str(venv / "bin" / "python"), "scripts/publish_layer.py", "dev", str(layer_zip)]
     done = subprocess.run(
         isolated([*command, "--settings-out", str(out)]),
         cwd=ROOT,

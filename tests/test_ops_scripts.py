@@ -17,7 +17,17 @@ from service.config import ENV_SETTINGS
 
 from .conftest import ROOT, make_content
 
-SCRIPTS = ["verify_index.py", "package.py", "check_artifact.py", "query_report.py", "cold_start.py"]
+SCRIPTS = [
+    "verify_index.py",
+    "package.py",
+    "check_artifact.py",
+    "query_report.py",
+    "cold_start.py",
+    "stage_settings.py",
+    "publish_layer.py",
+    "zappa_roles.py",
+    "lifecycle.py",
+]
 
 
 def _script(name: str, *args: str) -> subprocess.CompletedProcess:
@@ -118,7 +128,7 @@ def test_verify_names_an_article_without_a_smoke_query_until_it_has_one(tmp_path
     assert "verified: 2 articles" in done.stdout
 
 
-# zappa_settings.json and ops.settings
+# zappa_settings.json and scripts/stage_settings.py
 
 
 def test_settings_give_both_stages_what_lambda_needs():
@@ -169,7 +179,7 @@ def test_upload_needs_a_real_bucket(tmp_path):
     path.write_text(json.dumps(settings))
     assert upload_problems(stage_settings("prod", path)) == []
     done = subprocess.run(
-        [sys.executable, "-m", "ops.settings", "prod", "--upload"],
+        [sys.executable, str(ROOT / "scripts" / "stage_settings.py"), "prod", "--upload"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -317,7 +327,7 @@ def test_query_log_module_is_what_the_report_reads(tmp_path, client, capsys):
 @pytest.mark.skipif(not can_isolate(), reason="needs a network namespace (root and unshare)")
 def test_first_deploy_role_step_loads_the_stage_and_only_then_needs_aws(tmp_path):
     venv = ensure_deploy_venv()
-    command = [str(venv / "bin" / "python"), "-m", "ops.zappa_roles", "dev"]
+    command = [str(venv / "bin" / "python"), "scripts/zappa_roles.py", "dev"]
     done = subprocess.run(
         isolated(command),
         cwd=ROOT,
@@ -331,3 +341,14 @@ def test_first_deploy_role_step_loads_the_stage_and_only_then_needs_aws(tmp_path
     assert done.returncode == 1
     assert "cannot set up the IAM role for dev" in done.stderr
     assert "iam.amazonaws.com" in done.stderr
+
+
+def test_ops_holds_the_logic_and_scripts_hold_its_command_lines():
+    # ops/lambda_runner.py is no command line for people: the artifact harness (ops/artifact.py)
+    # runs it inside the stand-in Lambda process.
+    for path in sorted((ROOT / "ops").glob("*.py")):
+        if path.name == "lambda_runner.py":
+            continue
+        text = path.read_text()
+        assert "argparse" not in text and "__main__" not in text, f"{path}: a command line"
+        assert "python -m ops." not in text, f"{path}: names a command line that moved"

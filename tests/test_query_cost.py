@@ -1,6 +1,6 @@
 """The expensive-query guard: no input costs more than a few times a normal query.
 
-Cost is counted, not timed (tests/costly.py): the function calls one search makes, which is
+Cost is counted, not timed (bench/costly.py): the function calls one search makes, which is
 deterministic and follows the work of retrieval, the spelling corrector, prefix expansion and
 the rerank. The index is synthetic with Zipf-distributed words, big enough (2,000 passages)
 that common words are expensive, and has a synonyms file of groups of the commonest words, so
@@ -16,12 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings, target
 from hypothesis import strategies as st
 
+from bench.costly import build_synthetic_index, costly_queries, count_calls, normal_queries
 from index.query import MAX_QUERY_CHARS
 from index.search import search
 from index.store import IndexProvider
-from service.search_api import MAX_OFFSET
-
-from .costly import build_synthetic_index, costly_queries, count_calls, normal_queries
+from service.schemas import MAX_OFFSET
 
 # "A few times": the worst text may cost this many times the median normal query (10 results).
 BOUND = 4.0

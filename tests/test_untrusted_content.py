@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.costly import count_calls
 from index.build import build_index
 from index.content import (
     MAX_FILE_BYTES,
@@ -23,7 +24,6 @@ from index.store import IndexProvider
 from service.app import create_app
 
 from .conftest import ROOT, make_content
-from .costly import count_calls
 
 SECRET = "hunter2-database-password"
 

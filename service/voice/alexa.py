@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..errors import ApiError
+from ..operations import api_route
 from . import speech, turns
+from .envelopes import header, json_body
 from .lookup import look_up
 from .memory import MEMORY_KEY, Memory
 from .payload import field, json_object, raw_body
@@ -197,7 +199,24 @@ def response_envelope(reply: Reply | None, attributes: dict) -> dict:
     return {"version": "1.0", "sessionAttributes": attributes, "response": response}
 
 
-@bp.post("/voice/alexa")
+@api_route(
+    bp,
+    "/voice/alexa",
+    "post",
+    responses={200: (json_body("AlexaResponse"), "What Alexa says (empty for SessionEnded).")},
+    errors=(400, 403, 413),
+    summary="Alexa custom skill endpoint: a spoken answer in the ASK envelope",
+    description=(
+        "Checks Amazon's request signature (SignatureCertChainUrl, Signature-256), the request "
+        "timestamp (within 150 s) and the skill id (ALEXA_SKILL_IDS) before anything is searched."
+    ),
+    operationId="voiceAlexa",
+    parameters=[
+        header("SignatureCertChainUrl", "Where Amazon's signing chain is."),
+        header("Signature-256", "Base64 RSA-SHA256 signature of the raw body."),
+    ],
+    requestBody={"required": True, "content": json_body("AlexaRequest")},
+)
 def alexa_route() -> Response:
     """Answer an Alexa request after checking it comes from Alexa and from our skill."""
     # Imported on the first Alexa call: `cryptography` costs ~20 ms of every Lambda cold start,

@@ -10,7 +10,9 @@ import logging
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..errors import ApiError, error_response
+from ..operations import api_route
 from . import speech, turns
+from .envelopes import json_body
 from .lookup import look_up
 from .memory import MEMORY_KEY, Memory
 from .payload import field, json_object, raw_body
@@ -151,7 +153,30 @@ def cx_response(body: dict) -> dict:
     }
 
 
-@bp.post("/voice/dialogflow")
+@api_route(
+    bp,
+    "/voice/dialogflow",
+    "post",
+    responses={
+        200: (
+            json_body("DialogflowEsResponse", "DialogflowCxResponse"),
+            "The reply in the caller's format.",
+        )
+    },
+    errors=(400, 401, 413, 503),
+    summary="Dialogflow ES or CX fulfillment webhook: a spoken answer",
+    description=(
+        "The request's shape tells ES (queryResult) from CX (fulfillmentInfo). Authenticated by "
+        "DIALOGFLOW_WEBHOOK_SECRET as a bearer token or as the password of basic auth; without "
+        "a configured secret every call gets 503."
+    ),
+    operationId="voiceDialogflow",
+    security=[{"dialogflowBearer": []}, {"dialogflowBasic": []}],
+    requestBody={
+        "required": True,
+        "content": json_body("DialogflowEsRequest", "DialogflowCxRequest"),
+    },
+)
 def dialogflow_route() -> Response:
     """Answer a Dialogflow ES or CX webhook call, told apart by the request's shape."""
     refused = check_secret()

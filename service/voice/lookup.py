@@ -9,13 +9,12 @@ from enum import Enum
 
 from flask import request
 
-from index.errors import BadQuery, IndexMissing, IndexUnreadable
-from index.query import clean_query
+from index.errors import BadQuery, IndexMissing, IndexUnreadable, QueryTooLong
+from index.query import read_query
 from index.search import Answer, search_and_answer
-from index.text import WORD_RE, normalize
 
 from ..query_log import log_query
-from ..search_api import current_index
+from ..search_index import current_index
 
 log = logging.getLogger(__name__)
 
@@ -47,14 +46,13 @@ def look_up(question: object) -> Lookup:
     if not isinstance(question, str) or not question.strip():
         return Lookup(Outcome.EMPTY)
     try:
-        text = clean_query(question)
-    except BadQuery:
-        # clean_query refuses only text that is empty once normalised, or over-long text.
-        return Lookup(Outcome.TOO_LONG if normalize(question).strip() else Outcome.EMPTY)
-    if not WORD_RE.search(text):
+        query = read_query(question)
+    except QueryTooLong:
+        return Lookup(Outcome.TOO_LONG)
+    except BadQuery:  # empty once normalised, or no words
         return Lookup(Outcome.EMPTY)
     try:
-        found = search_and_answer(current_index(), text)
+        found = search_and_answer(current_index(), query)
     except (IndexMissing, IndexUnreadable) as exc:
         log.error("voice question not answered, index unavailable: %s", exc)
         return Lookup(Outcome.UNAVAILABLE)

