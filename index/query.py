@@ -74,6 +74,7 @@ def intent_hints(tokens: list[str]) -> frozenset[str]:
 
 
 _QUANTIFIERS = frozenset(("much", "many", "little", "few"))
+_KIND_WORDS = frozenset(("kind", "kinds", "sort", "sorts", "type", "types"))
 
 
 def _over_under(tokens: list[str]) -> dict[str, str]:
@@ -372,10 +373,19 @@ def parse_query(
                 tokens[i] = fixes[token] = fixed
     # "too much"/"too little" only qualify the next word (see _over_under).
     quantifiers = {i + 1 for i in range(len(tokens) - 1) if tokens[i] == "too"}
+    # "what kind of doctor" asks "what doctor": "kind of" is part of the question words.
+    fillers = {
+        i
+        for i in range(1, len(tokens) - 1)
+        if tokens[i] in _KIND_WORDS and tokens[i - 1] in ("what", "which") and tokens[i + 1] == "of"
+    }
     content_words = [
         w
         for i, w in enumerate(tokens)
-        if w not in STOP_WORDS and len(w) > 1 and not (i in quantifiers and w in _QUANTIFIERS)
+        if w not in STOP_WORDS
+        and len(w) > 1
+        and not (i in quantifiers and w in _QUANTIFIERS)
+        and i not in fillers
     ]
     known = [t for t in map(stem, content_words) if t and _known(index, t)]
     letters_left, corrections_left = MAX_CORRECTION_LETTERS, MAX_CORRECTIONS
