@@ -30,9 +30,6 @@ CANDIDATES = 50
 # signal (a short title that is all query words), which lifts top-10 from 0.80 to 0.84.
 CANDIDATE_WEIGHT = 0.2
 HEADING_WEIGHT = 1.2
-# A heading of more distinct terms than this ("I am currently tracking testing. What will happen
-# when …? Will I still be …?") says less about each: its credit shrinks as this / terms.
-HEADING_TERMS = 6
 # A question matched by an FAQ entry's own question is the best answer a site can give.
 FAQ_WEIGHT = 1.6
 # Words of an article's title or keywords name what every passage of it is about: in the body
@@ -172,7 +169,7 @@ def _score(
     spread = article.topic_spread if article else {}
     heading_spread = article.topic_heading_spread if article else {}
     norm = bm25.length_norm(length, max(index.avg_body_length, 1.0))
-    heading_weight = HEADING_WEIGHT * min(1.0, HEADING_TERMS / max(len(heading), 1))
+    heading_weight = HEADING_WEIGHT
     # A curated alternate question ("ask") is matched as an FAQ question is.
     faq = fields["kind"] == "faq" or stats.get("ask", False)
     if ranking.questions and faq and parsed.question:
