@@ -90,7 +90,7 @@ def test_health_reports_the_served_version(client, index_dir):
     body = response.get_json()
     assert body["status"] == "ok"
     assert (body["articles"], body["passages"]) == (1, 8)
-    assert (index_dir / "CURRENT").read_text().strip() == f"v-{body['index_version']}"
+    assert (index_dir / "CURRENT").read_text().strip().startswith(f"v-{body['index_version']}-")
     assert response.headers["Cache-Control"] == "no-store"
 
 

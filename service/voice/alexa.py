@@ -204,7 +204,7 @@ def response_envelope(reply: Reply | None, attributes: dict) -> dict:
     "/voice/alexa",
     "post",
     responses={200: (json_body("AlexaResponse"), "What Alexa says (empty for SessionEnded).")},
-    errors=(400, 403, 413),
+    errors=(400, 403, 408, 413),
     summary="Alexa custom skill endpoint: a spoken answer in the ASK envelope",
     description=(
         "Checks Amazon's request signature (SignatureCertChainUrl, Signature-256), the request "
