@@ -45,6 +45,8 @@ from .curation import EMPTY as NO_CURATION
 from .errors import BadContent, BuildError
 from .impacts import ImpactWriter
 from .layout import CURRENT_FILE, MANIFEST_FILE
+from .popular import FILE_NAME as POPULAR_FILE
+from .popular import parse_popular
 from .schema import SCHEMA_VERSION, make_schema
 from .semantic import build_vectors
 from .snippets import sentences
@@ -402,6 +404,12 @@ def build_index(
             if synonyms_path.exists()
             else EMPTY
         )
+        popular_path = content_dir / POPULAR_FILE
+        popular = (
+            parse_popular(read_content_text(popular_path, content_dir), str(popular_path))
+            if popular_path.exists()
+            else []
+        )
         curation_path = content_dir / CURATION_FILE
         curation = (
             parse_curation(
@@ -415,6 +423,10 @@ def build_index(
         version, hashes = content_version(content_dir)
     except BadContent as exc:
         raise BuildError(str(exc)) from exc
-    extra = {"content_files": hashes, "synonym_rules": len(synonyms)}
+    extra = {
+        "content_files": hashes,
+        "synonym_rules": len(synonyms),
+        "popular_queries": len(popular),
+    }
     curated = [content_dir / n for n in CURATED_FILES if (content_dir / n).is_file()]
     return write_index(articles, output_dir, version, extra, progress, curated, curation)

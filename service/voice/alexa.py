@@ -184,7 +184,10 @@ def response_envelope(reply: Reply | None, attributes: dict) -> dict:
     if reply.answer is not None:
         found = reply.answer
         notice = speech.sentence(current_app.config["VOICE_NOTICE"])
-        content = "\n\n".join(p for p in (found.section, speech.clean(found.text), notice) if p)
+        # A list's card names every item, one a line, under its sentence.
+        items = "\n".join(f"- {speech.clean(item.title)}" for item in found.items)
+        parts = (found.section, speech.clean(found.text), items, notice)
+        content = "\n\n".join(p for p in parts if p)
         response["card"] = {
             "type": "Simple",
             "title": speech.clean(found.article),
