@@ -1,23 +1,31 @@
 """Build the Whoosh index from the content folder, atomically, with a manifest.
 
 Layout of the output folder:
-    CURRENT              name of the version folder being served (replaced atomically)
-    v-<version>/         Whoosh segment files + manifest.json
-The previous version folder is kept so a reader that opened it just before a swap can finish,
-and so ops can roll back locally by rewriting CURRENT.
+    CURRENT                     name of the version folder being served (replaced atomically)
+    v-<version>-<build id>/     Whoosh segment files + manifest.json, never renamed or changed
+    .build.lock                 held while a build runs (one build at a time)
+A build writes a staging folder (.build-*), makes it durable (fsync), renames it to its own
+unique version folder and only then swaps CURRENT; a folder CURRENT names is never moved, so a
+build killed at any point leaves CURRENT naming a complete version. The previous version (by the
+build time in its manifest) is kept so a reader that opened it just before a swap can finish,
+and so ops can roll back locally by rewriting CURRENT. Older versions are renamed to .trash-*
+and deleted; whatever a killed build left (.build-*, .trash-*) goes at the start of the next.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import platform
 import re
+import secrets
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -37,6 +45,8 @@ from .curation import EMPTY as NO_CURATION
 from .errors import BadContent, BuildError
 from .impacts import ImpactWriter
 from .layout import CURRENT_FILE, MANIFEST_FILE
+from .popular import FILE_NAME as POPULAR_FILE
+from .popular import parse_popular
 from .schema import SCHEMA_VERSION, make_schema
 from .semantic import build_vectors
 from .snippets import sentences
@@ -44,6 +54,10 @@ from .synonyms import EMPTY, parse_synonyms
 from .text import raw_words, stems
 
 KEEP_VERSIONS = 2
+LOCK_FILE = ".build.lock"
+# What a build in progress, or a killed one, leaves beside the versions.
+STAGING_PREFIX = ".build-"
+TRASH_PREFIX = ".trash-"
 
 Progress = Callable[[int, int], None]
 
@@ -176,68 +190,138 @@ def write_index(
     curation: Curation = NO_CURATION,
 ) -> BuildResult:
     """Write articles into a new version folder under output_dir and make it current."""
-    started = time.perf_counter()
     output_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=output_dir))
+    with _build_lock(output_dir):
+        remove_leftovers(output_dir)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output_dir))
+        try:
+            manifest = _write_staging(
+                articles, staging, version, extra_manifest, progress, curation
+            )
+            for path in extra_files:
+                shutil.copyfile(path, staging / path.name)
+            manifest["files"] = index_files(staging)
+            (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1, sort_keys=True))
+            _fsync_tree(staging)
+            # A name no other build used: nothing that is or was served is ever replaced.
+            final = output_dir / f"v-{version}-{manifest['build_id']}"
+            staging.rename(final)
+            _fsync_dir(output_dir)
+            _point_current(output_dir, final.name)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        _prune(output_dir, keep=final.name)
+    return BuildResult(final, manifest)
+
+
+def _write_staging(
+    articles: list[Article],
+    staging: Path,
+    version: str,
+    extra_manifest: dict | None,
+    progress: Progress | None,
+    curation: Curation,
+) -> dict:
+    """Write the Whoosh index and impact postings into staging; return the manifest so far."""
+    started = time.perf_counter()
     # mkdtemp makes the folder private; the service may read it as another user (Lambda's).
     staging.chmod(0o755)
+    ix = whoosh_index.create_in(str(staging), make_schema())
+    writer = ix.writer(limitmb=256)
+    impacts = ImpactWriter()
+    total = sum(len(a.passages) for a in articles)
+    done = 0
+    ids: list[str] = []
+    embedded: list[dict] = []
     try:
-        ix = whoosh_index.create_in(str(staging), make_schema())
-        writer = ix.writer(limitmb=256)
-        impacts = ImpactWriter()
-        total = sum(len(a.passages) for a in articles)
-        done = 0
-        ids: list[str] = []
-        embedded: list[dict] = []
-        try:
-            for doc, keywords, heading in _documents(articles, curation):
-                spell = doc.pop("spell")
-                writer.add_document(passage=doc, article=doc["article"], spell=spell)
-                embedded.append({k: doc[k] for k in ("id", "title", "section", "body")})
-                impacts.add(doc["body"], heading, doc["title"], keywords)
-                ids.append(doc["id"])
-                done += 1
-                if progress and (done % 500 == 0 or done == total):
-                    progress(done, total)
-            # One segment, so Whoosh numbers passages in the order they were added, as the
-            # impact postings do.
-            writer.commit(optimize=True)
-        except BaseException:
-            writer.cancel()
-            raise
-        _check_numbering(ix, ids)
-        ix.close()
-        impacts.write(staging)
-        # Passage vectors for the semantic rerank, when an encoder is set up (semantic.py).
-        semantic = build_vectors(embedded, staging)
-        manifest = {
-            "index_version": version,
-            "schema_version": SCHEMA_VERSION,
-            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "build_seconds": round(time.perf_counter() - started, 3),
-            "article_count": len(articles),
-            "passage_count": total,
-            "libraries": _library_versions(),
-            "curation": curation.manifest(),
-            **({"semantic": semantic} if semantic else {}),
-            **(extra_manifest or {}),
-        }
-        for path in extra_files:
-            shutil.copyfile(path, staging / path.name)
-        manifest["files"] = index_files(staging)
-        (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1, sort_keys=True))
-        final = output_dir / f"v-{version}"
-        if final.exists():
-            # Same content rebuilt: move the old copy aside first so the rename cannot fail.
-            shutil.rmtree(final.with_name(final.name + ".old"), ignore_errors=True)
-            final.rename(final.with_name(final.name + ".old"))
-        staging.rename(final)
-        _point_current(output_dir, final.name)
+        for doc, keywords, heading in _documents(articles, curation):
+            spell = doc.pop("spell")
+            writer.add_document(passage=doc, article=doc["article"], spell=spell)
+            embedded.append({k: doc[k] for k in ("id", "title", "section", "body")})
+            impacts.add(doc["body"], heading, doc["title"], keywords)
+            ids.append(doc["id"])
+            done += 1
+            if progress and (done % 500 == 0 or done == total):
+                progress(done, total)
+        # One segment, so Whoosh numbers passages in the order they were added, as the
+        # impact postings do.
+        writer.commit(optimize=True)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        writer.cancel()
         raise
-    _prune(output_dir, keep=final.name)
-    return BuildResult(final, manifest)
+    _check_numbering(ix, ids)
+    ix.close()
+    impacts.write(staging)
+    # Passage vectors for the semantic rerank, when an encoder is set up (semantic.py).
+    semantic = build_vectors(embedded, staging)
+    built_ns = time.time_ns()
+    return {
+        "index_version": version,
+        "schema_version": SCHEMA_VERSION,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(built_ns / 1e9)),
+        # Orders versions for pruning (folder times change when a folder is touched or copied).
+        "built_at_ns": built_ns,
+        "build_id": f"{built_ns // 1_000_000_000:x}{secrets.token_hex(3)}",
+        "build_seconds": round(time.perf_counter() - started, 3),
+        "article_count": len(articles),
+        "passage_count": total,
+        "libraries": _library_versions(),
+        "curation": curation.manifest(),
+        **({"semantic": semantic} if semantic else {}),
+        **(extra_manifest or {}),
+    }
+
+
+@contextmanager
+def _build_lock(output_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on output_dir for one build; the kernel drops it if the build dies."""
+    path = output_dir / LOCK_FILE
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(
+                f"{output_dir}: another build is writing this index; wait for it to finish"
+            ) from None
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def remove_leftovers(output_dir: Path) -> list[str]:
+    """Delete what killed builds left (staging and half-pruned folders); return their names."""
+    removed = []
+    for path in sorted(output_dir.iterdir()):
+        if path.name.startswith((STAGING_PREFIX, TRASH_PREFIX)):
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink()
+            removed.append(path.name)
+    tmp = output_dir / f".{CURRENT_FILE}.tmp"
+    if tmp.exists():
+        tmp.unlink()
+        removed.append(tmp.name)
+    return removed
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(folder: Path) -> None:
+    """Flush every file of folder, then the folder itself, to disk (before CURRENT names it)."""
+    for path in folder.iterdir():
+        if path.is_file():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    _fsync_dir(folder)
 
 
 def index_files(folder: Path) -> dict[str, dict]:
@@ -264,20 +348,46 @@ def _check_numbering(ix, ids: list[str]) -> None:
 
 
 def _point_current(output_dir: Path, name: str) -> None:
+    """Point CURRENT at name atomically and durably."""
     tmp = output_dir / f".{CURRENT_FILE}.tmp"
-    tmp.write_text(name + "\n")
+    with tmp.open("w") as f:
+        f.write(name + "\n")
+        f.flush()
+        os.fsync(f.fileno())
     os.replace(tmp, output_dir / CURRENT_FILE)
+    _fsync_dir(output_dir)
+
+
+def _built_at(folder: Path) -> int | None:
+    """Return the build time (ns) in folder's manifest; None when it has no readable one."""
+    try:
+        manifest = json.loads((folder / MANIFEST_FILE).read_text())
+        return int(manifest.get("built_at_ns") or 0)
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
 
 
 def _prune(output_dir: Path, keep: str) -> None:
-    """Keep the current version and the newest previous one; drop the rest."""
-    versions = sorted(
-        (p for p in output_dir.glob("v-*") if p.is_dir() and p.name != keep),
-        key=lambda p: p.stat().st_mtime,
+    """Keep the current version and the newest previous one (by build time); drop the rest."""
+    others = [p for p in output_dir.glob("v-*") if p.is_dir() and p.name != keep]
+    built = {p.name: _built_at(p) for p in others}
+    # A folder without a readable manifest is no version a reader can open: never kept.
+    openable = sorted(
+        (p for p in others if built[p.name] is not None),
+        key=lambda p: (built[p.name], p.name),
         reverse=True,
     )
-    for old in versions[KEEP_VERSIONS - 1 :]:
-        shutil.rmtree(old, ignore_errors=True)
+    kept = {p.name for p in openable[: KEEP_VERSIONS - 1]}
+    for old in others:
+        if old.name not in kept:
+            _discard(output_dir, old)
+
+
+def _discard(output_dir: Path, folder: Path) -> None:
+    """Delete a version folder: renamed out of v-* first, so a kill never leaves half of one."""
+    trash = output_dir / f"{TRASH_PREFIX}{folder.name}"
+    folder.rename(trash)
+    shutil.rmtree(trash, ignore_errors=True)
 
 
 def build_index(
@@ -294,6 +404,12 @@ def build_index(
             if synonyms_path.exists()
             else EMPTY
         )
+        popular_path = content_dir / POPULAR_FILE
+        popular = (
+            parse_popular(read_content_text(popular_path, content_dir), str(popular_path))
+            if popular_path.exists()
+            else []
+        )
         curation_path = content_dir / CURATION_FILE
         curation = (
             parse_curation(
@@ -307,6 +423,10 @@ def build_index(
         version, hashes = content_version(content_dir)
     except BadContent as exc:
         raise BuildError(str(exc)) from exc
-    extra = {"content_files": hashes, "synonym_rules": len(synonyms)}
+    extra = {
+        "content_files": hashes,
+        "synonym_rules": len(synonyms),
+        "popular_queries": len(popular),
+    }
     curated = [content_dir / n for n in CURATED_FILES if (content_dir / n).is_file()]
     return write_index(articles, output_dir, version, extra, progress, curated, curation)

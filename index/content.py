@@ -23,6 +23,7 @@ from .formats.model import (
     split_passage,
 )
 from .formats.text import is_date_line, parse_article
+from .popular import FILE_NAME as POPULAR_FILE
 from .text import slugify
 
 __all__ = [
@@ -54,7 +55,7 @@ _SKIPPED_PREFIXES = (".", "#", "~")
 _SKIPPED_SUFFIXES = ("~", "#", ".bak", ".orig", ".swp", ".swo", ".tmp")
 # Curated files that live beside the articles and change what the index answers (part of the
 # index version); in a content folder without an articles/ subfolder they are not articles.
-CURATED_FILES = ("synonyms.txt", CURATION_FILE)
+CURATED_FILES = ("synonyms.txt", CURATION_FILE, POPULAR_FILE)
 
 
 def is_content_name(name: str) -> bool:

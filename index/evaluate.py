@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .build import CURATED_FILES, build_index
 from .content import article_files
-from .search import DEFAULT_RANKING, Ranking, search_and_answer
+from .search import DEFAULT_RANKING, Answer, Ranking, search_and_answer
 from .store import IndexProvider, SearchIndex
 
 # Each row switches one feature off, so its effect shows against "all features".
@@ -152,6 +152,16 @@ def built_index(content_dirs: list[Path]) -> Iterator[SearchIndex]:
         yield IndexProvider(Path(tmp) / "index").get()
 
 
+def _answer_accepted(judgment: Judgment, found: Answer) -> bool:
+    """Return True when the answer's passage is acceptable, or, for a list, every listed one."""
+    if judgment.accepts(found.id, found.section):
+        return True
+    slug = found.id.split("/")[0]
+    return bool(found.items) and all(
+        judgment.accepts(f"{slug}/{item.url.partition('#')[2]}", item.title) for item in found.items
+    )
+
+
 def judge(index: SearchIndex, judgment: Judgment, ranking: Ranking) -> Outcome:
     """Run one judged query and record what its first results and its answer were."""
     answered = search_and_answer(index, judgment.q, 5, 0, ranking)
@@ -164,9 +174,7 @@ def judge(index: SearchIndex, judgment: Judgment, ranking: Ranking) -> Outcome:
                 reciprocal = 1 / rank_no
                 break
     first_ok = not judgment.none and top is not None and judgment.accepts(top.id, top.section)
-    answer_ok = (
-        found is not None and not judgment.none and judgment.accepts(found.id, found.section)
-    )
+    answer_ok = found is not None and not judgment.none and _answer_accepted(judgment, found)
     got = f"{top.id} ({top.confidence})" if top else "nothing"
     return Outcome(
         judgment,

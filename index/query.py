@@ -7,10 +7,12 @@ so a synonym or a correction never counts twice.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
 
 from .errors import EmptyQuery, NoWords, QueryTooLong
+from .lexicon import is_english
 from .store import SearchIndex
 from .synonyms import EMPTY
 from .text import STOP_WORDS, WORD_RE, normalize, raw_words, stem
@@ -72,6 +74,7 @@ def intent_hints(tokens: list[str]) -> frozenset[str]:
 
 
 _QUANTIFIERS = frozenset(("much", "many", "little", "few"))
+_KIND_WORDS = frozenset(("kind", "kinds", "sort", "sorts", "type", "types"))
 
 
 def _over_under(tokens: list[str]) -> dict[str, str]:
@@ -262,18 +265,37 @@ def _correct(index: SearchIndex, word: str, context: list[str]) -> tuple[str, in
 
 
 def _correctable(word: str) -> bool:
-    return 4 <= len(word) <= MAX_CORRECTABLE_CHARS and word.isalpha()
+    # A real English word the index lacks ("worse") is what the user meant, not a typo: it is
+    # searched as typed (and by the index words it begins, see _prefix_alternatives).
+    return 3 <= len(word) <= MAX_CORRECTABLE_CHARS and word.isalpha() and not is_english(word)
+
+
+def _swaps(word: str) -> Iterator[str]:
+    """Yield word with two neighbouring letters swapped, each way of doing so once."""
+    for i in range(len(word) - 1):
+        if word[i] != word[i + 1]:
+            yield word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+
+
+def _stop_word_typo(word: str) -> str | None:
+    """Return the question or function word that word misspells by two swapped letters."""
+    if word in STOP_WORDS or not word.isalpha() or is_english(word):
+        return None
+    return next((w for w in _swaps(word) if w in STOP_WORDS), None)
 
 
 def _find_correction(index: SearchIndex, word: str, context: list[str]) -> tuple[str, int] | None:
     """Return (closest vocabulary word, edit distance) for an unknown word, or None.
 
-    A candidate must be a known word that occurs with the query's other known words, so
-    "iron pills" is not "corrected" to "iron pulls" just because "pulls" is in the index.
+    A candidate should be a known word that occurs with the query's other known words: of
+    "tomato blght", "blight" (beside tomato) beats "bight". When none does, the closest English
+    word the index holds is still the fix ("thrombosis symtoms" -> "symptoms", although no
+    passage has both): the typed word is no word at all.
     """
     if not _correctable(word):
         return None
     context_check = _ContextCheck(index, context)
+    fallback: tuple[str, int] | None = None
     for distance in (1, 2):
         for candidate in index.spelling(word, limit=5, maxdist=distance, prefix=1):
             # Short words have many neighbours ("cake" -> "care"): only swapped letters count.
@@ -283,6 +305,10 @@ def _find_correction(index: SearchIndex, word: str, context: list[str]) -> tuple
             if candidate != word and term and _known(index, term):
                 if context_check.fits(term):
                     return candidate, distance
+                if fallback is None and is_english(candidate):
+                    fallback = candidate, distance
+        if fallback is not None:
+            return fallback
     # An unfinished or misspelt ending ("overwaterd", "cactus"): the longest known stem of it.
     for cut in (1, 2):
         head = word[:-cut]
@@ -339,12 +365,27 @@ def parse_query(
     distances: dict[str, int] = {}
     fixes: dict[str, str] = {}
     tokens = tokens[: MAX_CONCEPTS * 3]
+    if correct:
+        # "waht is debain": a misspelt question word is fixed too, so that the question is
+        # understood ("what is" asks for a definition) and the correction shows it.
+        for i, token in enumerate(tokens):
+            if not _known(index, stem(token) or token) and (fixed := _stop_word_typo(token)):
+                tokens[i] = fixes[token] = fixed
     # "too much"/"too little" only qualify the next word (see _over_under).
     quantifiers = {i + 1 for i in range(len(tokens) - 1) if tokens[i] == "too"}
+    # "what kind of doctor" asks "what doctor": "kind of" is part of the question words.
+    fillers = {
+        i
+        for i in range(1, len(tokens) - 1)
+        if tokens[i] in _KIND_WORDS and tokens[i - 1] in ("what", "which") and tokens[i + 1] == "of"
+    }
     content_words = [
         w
         for i, w in enumerate(tokens)
-        if w not in STOP_WORDS and len(w) > 1 and not (i in quantifiers and w in _QUANTIFIERS)
+        if w not in STOP_WORDS
+        and len(w) > 1
+        and not (i in quantifiers and w in _QUANTIFIERS)
+        and i not in fillers
     ]
     known = [t for t in map(stem, content_words) if t and _known(index, t)]
     letters_left, corrections_left = MAX_CORRECTION_LETTERS, MAX_CORRECTIONS

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from . import bm25
 from .aboutness import article_weights
 from .curation import curation_of, normalise
+from .lists import ListItem, find_list
 from .query import Concept, ParsedQuery, QueryText, parse_query
 from .retrieve import retrieve
 from .semantic import fuse, passage_vectors
@@ -125,7 +126,7 @@ class SearchResults:
 
 @dataclass(frozen=True)
 class Answer:
-    """The best passage, trimmed to a short whole-sentence answer."""
+    """The best passage, trimmed to a short whole-sentence answer, or an article's list."""
 
     id: str
     article: str
@@ -133,6 +134,9 @@ class Answer:
     text: str
     url: str
     confidence: float
+    # A list answer ("reasons for X"): the items the text names, each with its link. Its id
+    # and url are then the article's, its section the article's title (index/lists.py).
+    items: tuple[ListItem, ...] = ()
 
 
 def _phrase_in(alt: tuple[str, ...], terms) -> bool:
@@ -423,6 +427,21 @@ def search_and_answer(
     passage = next((h.text for h in results.hits if found and h.id == found.id), "")
     if lookahead:
         results = replace(results, hits=results.hits[:limit])
+    # A list stands for its article's sections; a curated pin names the one answer wanted.
+    pinned = normalise(parsed.text) in curation_of(index).pins
+    if found is not None and ranking.questions and not pinned:
+        listed = find_list(index, parsed, found.id.split("/")[0])
+        if listed is not None:
+            found = replace(
+                found,
+                id=listed.article_id,
+                section=found.article,
+                text=listed.text,
+                url=listed.article_url,
+                items=listed.items,
+            )
+    if found is not None and found.items:
+        passage = found.text  # "tell me more" after a list goes on with the items not yet said
     return Answered(parsed, results, found, passage)
 
 

@@ -1,20 +1,25 @@
-"""Search-box suggestions: headings, FAQ questions, article titles and word completions.
+"""Search-box suggestions: popular queries, FAQ questions, headings, titles, word completions.
 
 What the user has typed so far is a prefix: every word but the last is complete, and the last
 one is partial unless the text ends in a space or punctuation (`restless leg syn` ->
-`restless leg syndrome`). Suggestions come from two places:
+`restless leg syndrome`). Suggestions are what a person would type, from two places:
 
-- phrases: section headings, FAQ questions and article titles. Those that begin with the typed
-  words come first, then those that hold every complete word (by stem) and a word (not a stop
-  word) starting with the partial one; within each, questions before titles before headings,
-  specific before generic ("Conclusion" in many articles), short before long.
+- phrases: the site's popular queries (popular-queries.txt, from the query log), FAQ questions,
+  article titles and section headings, never a generic heading ("Conclusion", "Introduction")
+  that names no subject. Those that begin with the typed words come first, then those that hold
+  every complete word (by stem) and a word (not a stop word) starting with the partial one;
+  within each, popular queries (most asked first) before questions before titles before
+  headings, specific before shared, short before long. Typed text that opens as a question
+  ("what c", "why do my legs") gets only questions and queries, besides the ones it begins.
 - completions: the typed words with the partial one completed from the index vocabulary (the
   unstemmed `spell` field). With complete words before it, a completion must share passages
   with them; words that directly follow the last one in the text ("cast" -> "cast iron") win,
   then the most shared, then the most common.
 
 Order: phrases that begin with the typed words, the best three completions, other phrases,
-other completions. Everything that does not depend on the prefix (phrase tables, sorted
+other completions. When that leaves room, a typed word with synonyms (synonyms.txt) is replaced
+by each of its synonyms in turn and suggested for: `coffee` -> `caffeine` on a site that says
+caffeine. Everything that does not depend on the prefix (phrase tables, sorted
 vocabulary) is computed once per index version, on first use; a keystroke then costs a few
 lookups, and the passages examined for completions are capped (SAMPLE_DOCS).
 """
@@ -29,7 +34,12 @@ from itertools import islice
 
 from whoosh.support.charset import accent_map
 
+from .errors import BadContent
+from .popular import FILE_NAME as POPULAR_FILE
+from .popular import load_popular
+from .query import _QUESTION_OPENERS as QUESTION_OPENERS
 from .query import CleanQuery, QueryText, cleaned_text
+from .search import RECAP_HEADINGS
 from .store import SearchIndex
 from .text import WORD_RE, stem
 
@@ -41,7 +51,17 @@ COMPLETION_CANDIDATES = 40
 SAMPLE_DOCS = 300
 # Completions placed right after the phrases that begin with the typed text.
 TOP_COMPLETIONS = 3
-_KIND_RANK = {"question": 0, "article": 1, "heading": 2}
+_KIND_RANK = {"query": 0, "question": 1, "article": 2, "heading": 3}
+# Kinds a person types as a question: offered for typed text that opens as one.
+_ASKING_KINDS = frozenset(("query", "question"))
+# Headings that say where a passage is in its article, not what it is about: no one types them.
+GENERIC_HEADINGS = RECAP_HEADINGS | frozenset(
+    "introduction intro overview background abstract preface foreword contents notes references"
+    " resources sources acknowledgments acknowledgements faq".split()
+    + ["see also", "further reading", "frequently asked questions", "more information"]
+)
+# Synonyms tried for one keystroke, at most, when the typed words leave room.
+MAX_SYNONYM_VARIANTS = 3
 _MAX_CHAR = "\U0010ffff"
 
 
@@ -57,7 +77,7 @@ class Suggestion:
     """One suggestion: the text to put in the box and where it comes from."""
 
     text: str
-    kind: str  # "question", "article", "heading" or "completion"
+    kind: str  # "query", "question", "article", "heading" or "completion"
 
 
 @dataclass(frozen=True)
@@ -101,22 +121,40 @@ class _Tables:
         self.vocab_df = [df for _, df in vocab]
 
 
+def _popular(index: SearchIndex) -> list[tuple[str, int]]:
+    """Return the index version's popular queries whose every word the index knows."""
+    try:
+        queries = load_popular(index.path / POPULAR_FILE)
+    except BadContent:
+        return []  # the build checked the file; a damaged copy only loses these suggestions
+    return [
+        (q, n)
+        for q, n in queries
+        if any(stem(w) for w in fold_words(q))
+        and all(index.known(stem(w)) for w in fold_words(q) if stem(w))
+    ]
+
+
 def _collect_phrases(index: SearchIndex) -> list[_Phrase]:
-    """Return deduplicated headings, questions and titles in static rank order."""
-    found: dict[str, tuple[str, str, set[str]]] = {}  # folded text -> (text, kind, articles)
+    """Return deduplicated popular queries, questions, titles and headings in static rank order."""
+    # folded text -> (text, kind, articles, times asked)
+    found: dict[str, tuple[str, str, set[str], int]] = {}
     articles: set[str] = set()
 
-    def add(text: str, kind: str, article: str) -> None:
+    def add(text: str, kind: str, article: str, count: int = 0) -> None:
         key = " ".join(fold_words(text))
         if not key:
             return
         old = found.get(key)
         if old is None:
-            found[key] = (text, kind, {article})
+            found[key] = (text, kind, {article} if article else set(), count)
             return
         best = kind if _KIND_RANK[kind] < _KIND_RANK[old[1]] else old[1]
-        found[key] = (old[0], best, old[2] | {article})
+        text = text if best == kind else old[0]
+        found[key] = (text, best, old[2] | ({article} if article else set()), old[3] + count)
 
+    for query, count in _popular(index):
+        add(query, "query", "", count)
     passages = list(index.all_stored_fields())
     for fields in passages:
         if fields["article"] not in articles:
@@ -126,15 +164,18 @@ def _collect_phrases(index: SearchIndex) -> list[_Phrase]:
         kind = fields.get("kind")
         if kind == "intro":  # the intro's heading is the article title, added above
             continue
-        add(fields["section"], "question" if kind == "faq" else "heading", fields["article"])
+        section = fields["section"]
+        if kind != "faq" and section.lower().strip(" :.!") in GENERIC_HEADINGS:
+            continue
+        add(section, "question" if kind == "faq" else "heading", fields["article"])
 
-    def static_rank(item: tuple[str, tuple[str, str, set[str]]]) -> tuple:
-        key, (_, kind, articles) = item
-        # A heading many articles share ("Conclusion") tells the user little.
-        return (len(articles) > 1, _KIND_RANK[kind], len(key), key)
+    def static_rank(item: tuple[str, tuple[str, str, set[str], int]]) -> tuple:
+        key, (_, kind, where, count) = item
+        # A heading many articles share tells the user little.
+        return (len(where) > 1, _KIND_RANK[kind], -count, len(key), key)
 
     phrases = []
-    for key, (text, kind, _) in sorted(found.items(), key=static_rank):
+    for key, (text, kind, _, _) in sorted(found.items(), key=static_rank):
         words = tuple(key.split())
         content = tuple(w for w in words if stem(w))
         phrases.append(_Phrase(text, kind, words, tuple(_key(w) for w in words), content))
@@ -204,6 +245,10 @@ def _phrase_matches(
         contains = _unique(heapq.merge(*lists))
     else:
         contains = ()
+    if full and full[0] in QUESTION_OPENERS:
+        # "what c" asks a question: "Conclusion" or "Pregnancy and Hormonal Changes" is no
+        # question anyone types.
+        contains = (i for i in contains if phrases[i].kind in _ASKING_KINDS)
     chosen = set(best)
     best += islice((i for i in contains if i not in chosen), limit - begin)
     return best, begin
@@ -275,6 +320,57 @@ def _dedupe(items: Iterable[Suggestion], limit: int) -> list[Suggestion]:
     return out
 
 
+def _surface(tables: _Tables, term: str) -> str | None:
+    """Return the most common vocabulary word whose stem is term ("caffein" -> "caffeine")."""
+    # A word begins with its stem, but for the stemmer's final "i" ("pregnanc" -> "pregnancy").
+    head = term[:-1] or term
+    lo, hi = bisect_left(tables.vocab, head), bisect_left(tables.vocab, head + _MAX_CHAR)
+    words = sorted((-tables.vocab_df[i], tables.vocab[i]) for i in range(lo, hi))
+    return next((word for _, word in words if stem(word) == term), None)
+
+
+def _synonym_variants(index: SearchIndex, tables: _Tables, tokens: list[str]) -> list[list[str]]:
+    """Return tokens with a word the site never uses replaced by its synonyms, a few at most."""
+    variants: list[list[str]] = []
+    for at, token in enumerate(tokens):
+        term = stem(token)
+        rules = index.synonyms.rules.get((term,), ()) if term else ()
+        if not rules or index.known(term):  # most words have no synonyms: no look-up
+            continue
+        for alternative in rules:
+            if alternative == (term,) or not all(index.known(t) for t in alternative):
+                continue
+            words = [_surface(tables, t) for t in alternative]
+            if all(words):
+                variants.append(tokens[:at] + words + tokens[at + 1 :])
+            if len(variants) == MAX_SYNONYM_VARIANTS:
+                return variants
+    return variants
+
+
+def _suggest_tokens(
+    index: SearchIndex, tables: _Tables, tokens: list[str], partial: bool, typed: str, limit: int
+) -> list[Suggestion]:
+    """Return suggestions for the typed words, the last one partial when partial is True."""
+    last = tokens[-1] if partial else None
+    full = tokens[:-1] if partial else tokens
+    ids, starts = _phrase_matches(tables, full, last, limit)
+    phrases = [Suggestion(tables.phrases[i].text, tables.phrases[i].kind) for i in ids]
+    completed: list[Suggestion] = []
+    if last is not None:
+        before = " ".join(full)
+        for word in _completions(index, tables, full, last, limit):
+            text_out = f"{before} {word}" if before else word
+            if text_out != typed:  # the word as typed is no suggestion
+                completed.append(Suggestion(text_out, "completion"))
+    return (
+        phrases[:starts]
+        + completed[:TOP_COMPLETIONS]
+        + phrases[starts:]
+        + completed[TOP_COMPLETIONS:]
+    )
+
+
 def suggest(index: SearchIndex, text: QueryText, limit: int = DEFAULT_LIMIT) -> list[Suggestion]:
     """Return at most limit suggestions for what the user has typed so far, best first."""
     cleaned = cleaned_text(text)
@@ -283,27 +379,17 @@ def suggest(index: SearchIndex, text: QueryText, limit: int = DEFAULT_LIMIT) -> 
         return []
     # A word is finished once something that is not part of a word (a space, "?") follows it.
     if isinstance(text, CleanQuery):
-        ends_in_word = text.ends_in_word
+        partial = text.ends_in_word
     else:
-        ends_in_word = bool(WORD_RE.match(text[-1:]))
-    partial = tokens[-1] if ends_in_word else None
-    full = tokens[:-1] if partial is not None else tokens
+        partial = bool(WORD_RE.match(text[-1:]))
     tables = _tables(index)
-    ids, starts = _phrase_matches(tables, full, partial, limit)
-    phrases = [Suggestion(tables.phrases[i].text, tables.phrases[i].kind) for i in ids]
-    completed: list[Suggestion] = []
-    if partial is not None:
-        typed = " ".join(full)
-        for word in _completions(index, tables, full, partial, limit):
-            text_out = f"{typed} {word}" if typed else word
-            if text_out != " ".join(tokens):  # the word as typed is no suggestion
-                completed.append(Suggestion(text_out, "completion"))
-    ordered = (
-        phrases[:starts]
-        + completed[:TOP_COMPLETIONS]
-        + phrases[starts:]
-        + completed[TOP_COMPLETIONS:]
-    )
+    typed = " ".join(tokens)
+    ordered = _suggest_tokens(index, tables, tokens, partial, typed, limit)
+    if len(_dedupe(ordered, limit)) < limit:
+        for variant in _synonym_variants(index, tables, tokens):
+            ordered += _suggest_tokens(index, tables, variant, partial, typed, limit)
+            if not partial:  # "coffee " -> "caffeine"; a partial one is completed above
+                ordered.append(Suggestion(" ".join(variant), "completion"))
     return _dedupe(ordered, limit)
 
 

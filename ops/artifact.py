@@ -280,7 +280,10 @@ def check_responses(invocation: Invocation, smoke: dict, index_version: str) -> 
             continue
         top = search["results"][0]["section"] if search["results"] else None
         found = answer["answer"]
-        problems += smoke_item_problems(item, top, found and found["section"], found is not None)
+        items = [i["title"] for i in found.get("items", [])] if found else None
+        problems += smoke_item_problems(
+            item, top, found and found["section"], found is not None, items
+        )
     return problems
 
 

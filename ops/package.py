@@ -104,8 +104,10 @@ def stage_project(stage_dir: Path, index_root: Path, settings_path: Path = SETTI
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo")
     for name in RUNTIME_PACKAGES:
         shutil.copytree(ROOT / name, stage_dir / name, ignore=ignore)
-    shutil.copytree(version_dir, stage_dir / INDEX_FOLDER / version_dir.name)
-    (stage_dir / INDEX_FOLDER / CURRENT_FILE).write_text(version_dir.name + "\n")
+    # One version per package, so its folder is named by the version alone (ops/checks.py).
+    name = f"v-{manifest['index_version']}"
+    shutil.copytree(version_dir, stage_dir / INDEX_FOLDER / name)
+    (stage_dir / INDEX_FOLDER / CURRENT_FILE).write_text(name + "\n")
     shutil.copyfile(settings_path, stage_dir / "zappa_settings.json")
     return manifest["index_version"]
 

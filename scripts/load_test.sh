@@ -65,7 +65,7 @@ sample_rss() {  # one line per second: elapsed-seconds pid rss-kB ...
 sample_rss >"$WORK/rss.txt" &
 SAMPLER_PID=$!
 
-echo "wrk: ${DURATION}s, $CONNECTIONS connections, $WRK_THREADS threads -> gunicorn $WORKERS workers x 4 threads"
+echo "wrk: ${DURATION}s, $CONNECTIONS connections, $WRK_THREADS threads -> gunicorn $WORKERS workers (${WORKER_CLASS:-gevent})"
 wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency \
   -s scripts/load/mix.lua "$URL" | tee "$WORK/wrk.txt"
 sleep 1

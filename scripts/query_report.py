@@ -13,6 +13,10 @@ Examples:
         --filter-pattern '{ $.event = "query" }' > week.json
     python scripts/query_report.py week.json --top 30 --low-confidence 0.8
     python scripts/query_report.py week.json --html report.html
+    python scripts/query_report.py week.json --popular content/popular-queries.txt
+
+With --popular FILE it also writes the queries asked most often (at least --min-count times)
+that found something, as the search box's popular-queries file (rebuild the index after).
 """
 
 from __future__ import annotations
@@ -24,7 +28,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service.query_report import ReportError, format_report, read_records, summarize  # noqa: E402
+from index.popular import MAX_QUERIES  # noqa: E402
+from service.query_report import (  # noqa: E402
+    ReportError,
+    format_popular,
+    format_report,
+    popular_queries,
+    read_records,
+    summarize,
+)
 from service.report_html import ChartsUnavailable, charts, render  # noqa: E402
 
 
@@ -46,9 +58,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--html", type=Path, metavar="FILE", help="also write the report as one HTML page"
     )
+    parser.add_argument(
+        "--popular",
+        type=Path,
+        metavar="FILE",
+        help="also write the popular queries there, e.g. content/popular-queries.txt",
+    )
+    parser.add_argument(
+        "--min-count",
+        type=int,
+        default=3,
+        metavar="N",
+        help="a popular query was asked at least N times (default: 3), e.g. --min-count 5",
+    )
     args = parser.parse_args(argv)
     if args.top < 1 or not 0 < args.low_confidence <= 1:
         parser.error("--top must be at least 1 and --low-confidence within (0, 1]")
+    if args.min_count < 1:
+        parser.error("--min-count must be at least 1")
 
     def records():
         for path in args.logs:
@@ -83,6 +110,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: cannot write {args.html}: {exc.strerror}", file=sys.stderr)
             return 1
         print(f"wrote {args.html} ({len(page) // 1024} KiB, {len(drawn)} charts)", file=sys.stderr)
+    if args.popular:
+        rows = popular_queries(summary, args.min_count, MAX_QUERIES)
+        try:
+            args.popular.write_text(format_popular(rows), encoding="utf-8")
+        except OSError as exc:
+            print(f"error: {args.popular}: cannot be written: {exc.strerror}", file=sys.stderr)
+            return 1
+        print(f"{args.popular}: {len(rows)} popular queries; rebuild the index to use them")
     return 0
 
 

@@ -18,6 +18,7 @@ from .pages import bp as pages_bp
 from .pages import page_headers
 from .search_api import bp as search_bp
 from .security import register_security, security_headers
+from .slow_clients import init_read_deadline
 from .suggest_api import bp as suggest_bp
 from .voice import alexa, dialogflow
 
@@ -31,9 +32,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     search_index.init_app(app)
     register_error_handlers(app)
-    # Before each request, in this order: an oversized body is refused first (security), a
-    # repeated GET is answered from memory (response cache), then CORS preflights.
+    # Before each request, in this order: an oversized body is refused first (security), a body
+    # sent too slowly to a self-hosted server gets 408 (read deadline), a repeated GET is
+    # answered from memory (response cache), then CORS preflights.
     register_security(app)
+    init_read_deadline(app)
     store_response = init_response_cache(app)
     cache_headers = init_caching(app)
     cors_headers = init_cors(app)

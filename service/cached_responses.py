@@ -3,8 +3,13 @@
 Keyed by (index version, route, normalised query, the other query-string arguments), so a
 rebuild that changes the index version never serves an old answer, and "limit=5" never serves
 a "limit=10" page. Only successful GETs of the configured routes are kept; errors are always
-recomputed. `RESPONSE_CACHE_SIZE` (entries, 0 turns it off) bounds it; the least recently used
-entry goes first. Responses carry `X-Cache: hit` or `miss`.
+recomputed. `RESPONSE_CACHE_SIZE` (entries, 0 turns it off) and `RESPONSE_CACHE_BYTES` (the
+bodies, keys and records held) bound it; the least recently used entry goes first. Responses
+carry `X-Cache: hit` or `miss`.
+
+A request looks its key up with the index version it will be answered from: the route answers
+from that same version (answer_from), and a body is stored only under the version that made
+it, so a rebuild landing mid-request never files one version's body under another's key.
 """
 
 from __future__ import annotations
@@ -23,10 +28,12 @@ from .errors import ApiError
 from .operations import ARGS
 from .params import request_args
 from .query_log import write_record
-from .search_index import answer_from, provider
+from .search_index import answer_from, answering_index, provider
 
 # One response larger than this is not worth holding (a page of 50 long passages).
 MAX_BODY_BYTES = 256 * 1024
+# What an entry costs besides its body and key text: the tuples, the dict slot, the record.
+ENTRY_OVERHEAD_BYTES = 600
 # Routes that read only the cleaned query: "iron  pan" and "iron pan " are one entry there.
 # Other routes (/suggest) also tell whether q ended inside a word (a trailing space ends it).
 NORMALISED_ROUTES = frozenset(("/search", "/answer"))
@@ -35,41 +42,52 @@ NOT_KEPT = object()
 
 
 class ResponseCache:
-    """A thread-safe LRU of response bodies."""
+    """A thread-safe LRU of response bodies, bounded by entries and by bytes."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, max_bytes: int = 8 * 1024 * 1024):
         self.size = size
-        self._entries: OrderedDict[Any, tuple[bytes, str, dict | None]] = OrderedDict()
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._entries: OrderedDict[Any, tuple[bytes, str, dict | None, int]] = OrderedDict()
         self._lock = threading.Lock()
         # (index version, path, raw query string) -> key; a dict swap is atomic, so no lock.
         self.aliases: dict[Any, Any] = {}
+        self._alias_bytes = 0
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def alias(self, raw: Any, key: Any) -> None:
+    def alias(self, raw: tuple, key: Any) -> None:
         """Remember that the raw request raw has key (forgotten wholesale when too many)."""
-        if len(self.aliases) >= 4 * max(self.size, 1):
-            self.aliases = {}
+        cost = len(raw[2]) + ENTRY_OVERHEAD_BYTES  # raw[2]: the query string, up to 8 KB
+        # A quarter of the byte budget: raw query strings are the attacker's to choose.
+        if len(self.aliases) >= 4 * max(self.size, 1) or self._alias_bytes > self.max_bytes // 4:
+            self.aliases, self._alias_bytes = {}, 0
         self.aliases[raw] = key
+        self._alias_bytes += cost
 
     def get(self, key: Any) -> tuple[bytes, str, dict | None] | None:
         """Return (body, mimetype, query log record) for key, marking it recently used."""
         with self._lock:
             found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-            return found
+            if found is None:
+                return None
+            self._entries.move_to_end(key)
+            return found[:3]
 
     def put(self, key: Any, body: bytes, mimetype: str, record: dict | None = None) -> None:
-        """Keep body for key, dropping the least recently used entries beyond the size."""
-        if self.size <= 0 or len(body) > MAX_BODY_BYTES:
+        """Keep body for key, dropping the least recently used entries beyond the bounds."""
+        cost = len(body) + len(repr(key)) + ENTRY_OVERHEAD_BYTES
+        if self.size <= 0 or len(body) > MAX_BODY_BYTES or cost > self.max_bytes:
             return
         with self._lock:
-            self._entries[key] = (body, mimetype, record)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.bytes -= old[3]
+            self._entries[key] = (body, mimetype, record, cost)
+            self.bytes += cost
+            while len(self._entries) > self.size or self.bytes > self.max_bytes:
+                self.bytes -= self._entries.popitem(last=False)[1][3]
 
 
 def cache_key(version: str) -> tuple | None:
@@ -86,7 +104,9 @@ def cache_key(version: str) -> tuple | None:
 
 def init_app(app: Flask) -> Callable[[Response], Response]:
     """Serve repeated GETs of the cached routes from the cache; return the hook keeping answers."""
-    cache = ResponseCache(int(app.config["RESPONSE_CACHE_SIZE"]))
+    cache = ResponseCache(
+        int(app.config["RESPONSE_CACHE_SIZE"]), int(app.config["RESPONSE_CACHE_BYTES"])
+    )
     app.extensions["response_cache"] = cache
     routes = frozenset(app.config["RESPONSE_CACHE_ROUTES"])
 
@@ -111,12 +131,13 @@ def init_app(app: Flask) -> Callable[[Response], Response]:
                 g.response_cache_key = NOT_KEPT  # a 400: reported as a miss, never kept
                 return None
             cache.alias(raw, key)
+        # The route answers from the version the key names (search_index.current_index), and
+        # the ETag (service/caching.py) names it too.
+        answer_from(index)
         found = cache.get(key)
         if found is None:
             g.response_cache_key = key
             return None
-        # The version that answered, for the ETag (service/caching.py), as the route would set.
-        answer_from(index)
         body, mimetype, record = found
         if record is not None:
             # Ops count repeats too (scripts/query_report.py): log the query as if answered.
@@ -130,10 +151,14 @@ def init_app(app: Flask) -> Callable[[Response], Response]:
         key = g.pop("response_cache_key", None)
         if key is not None:
             response.headers["X-Cache"] = "miss"
+            answered = answering_index()
             if (
                 key is not NOT_KEPT
                 and response.status_code == 200
                 and not response.direct_passthrough
+                # Filed only under the version that made the body (key[0]).
+                and answered is not None
+                and answered.version == key[0]
             ):
                 cache.put(key, response.get_data(), response.mimetype, g.get("query_record"))
         return response

@@ -15,8 +15,12 @@ DEFAULTS: dict[str, Any] = {
     "CACHE_MAX_AGE": 60,
     "CACHE_S_MAXAGE": 300,
     "MAX_CONTENT_LENGTH": 64 * 1024,
+    # Seconds a self-hosted server waits for a whole request body (service/slow_clients.py).
+    "BODY_READ_TIMEOUT": 10.0,
     # Responses of repeated GET queries kept per process (service/cached_responses.py); 0 = off.
     "RESPONSE_CACHE_SIZE": 1024,
+    # ...and the bytes they may hold in all (bodies, keys, bookkeeping).
+    "RESPONSE_CACHE_BYTES": 8 * 1024 * 1024,
     "RESPONSE_CACHE_ROUTES": ("/search", "/answer", "/suggest"),
     # Origins (scheme://host[:port]) whose pages may call the API from the browser; "*" = any.
     "CORS_ORIGINS": (),
@@ -63,6 +67,8 @@ ENV_SETTINGS = {
     "CACHE_MAX_AGE": int,
     "CACHE_S_MAXAGE": int,
     "RESPONSE_CACHE_SIZE": int,
+    "RESPONSE_CACHE_BYTES": int,
+    "BODY_READ_TIMEOUT": float,
     "CORS_ORIGINS": parse_origins,
     "SITE_URL": str,
     "DEPLOYED": parse_bool,

@@ -93,6 +93,8 @@ class Summary:
     routes: Counter = field(default_factory=Counter)
     versions: Counter = field(default_factory=Counter)
     no_results: Counter = field(default_factory=Counter)
+    # Queries that found at least one passage: the candidates for popular-queries.txt.
+    found: Counter = field(default_factory=Counter)
     no_answer: Counter = field(default_factory=Counter)
     weak: Counter = field(default_factory=Counter)
     weak_detail: dict[str, tuple[float, str | None]] = field(default_factory=dict)
@@ -124,6 +126,7 @@ class Summary:
             self.no_results[query] += 1
             self.outcomes["no result"] += 1
             return
+        self.found[query] += 1
         if record.get("answered") is False:
             self.no_answer[query] += 1
             self.outcomes["no answer"] += 1
@@ -168,6 +171,22 @@ class Summary:
             ],
             "outcomes": dict(self.outcomes.most_common()),
         }
+
+
+def popular_queries(summary: Summary, min_count: int, top: int) -> list[tuple[str, int]]:
+    """Return the most asked queries that found something, each asked at least min_count times.
+
+    The floor keeps what one person typed (a name, a symptom of their own) out of the search
+    box that every visitor sees.
+    """
+    rows = [(q, n) for q, n in summary.found.items() if n >= min_count]
+    return sorted(rows, key=lambda qn: (-qn[1], qn[0]))[:top]
+
+
+def format_popular(rows: list[tuple[str, int]]) -> str:
+    """Return the text of a popular-queries.txt file (index/popular.py reads it)."""
+    head = "# From the query log by scripts/query_report.py --popular: count, tab, query\n"
+    return head + "".join(f"{n}\t{q}\n" for q, n in rows)
 
 
 def _rows(counter: Counter, top: int) -> list[dict]:

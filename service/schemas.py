@@ -147,6 +147,11 @@ class SearchResponse(Schema):
     took_ms = fields.Float(required=True)
 
 
+class ListItem(Schema):
+    title = fields.String(required=True, metadata={"description": "The heading naming the item."})
+    url = fields.String(required=True, metadata={"description": "Link to its passage."})
+
+
 class Answer(Schema):
     id = fields.String(required=True)
     article = fields.String(required=True)
@@ -154,6 +159,16 @@ class Answer(Schema):
     text = fields.String(required=True)
     url = fields.String(required=True)
     confidence = fields.Float(required=True, validate=validate.Range(0, 1))
+    items = fields.List(
+        fields.Nested(ListItem),
+        validate=validate.Length(min=3),
+        metadata={
+            "description": "Present only for a list answer (a question asking for reasons, "
+            "causes, types, ways or symptoms that one article's headings enumerate): the items "
+            "in the article's order. text is then one sentence naming them, id and url the "
+            "article's, section its title."
+        },
+    )
 
 
 class AnswerResponse(Schema):
@@ -167,10 +182,12 @@ class Suggestion(Schema):
     text = fields.String(required=True, metadata={"description": "Plain text to put in the box."})
     kind = fields.String(
         required=True,
-        validate=validate.OneOf(["question", "article", "heading", "completion"]),
+        validate=validate.OneOf(["query", "question", "article", "heading", "completion"]),
         metadata={
-            "description": "question: an FAQ question; article: an article title; heading: a "
-            "section heading; completion: the typed words, last one completed."
+            "description": "query: one of the site's popular queries (popular-queries.txt); "
+            "question: an FAQ question; article: an article title; heading: a section heading; "
+            "completion: the typed words, last one completed (or a word the site never uses "
+            "replaced by its synonym)."
         },
     )
 
@@ -194,6 +211,7 @@ BODIES: tuple[type[Schema], ...] = (
     Error,
     Result,
     SearchResponse,
+    ListItem,
     Answer,
     AnswerResponse,
     Suggestion,

@@ -35,7 +35,14 @@ def hit_json(hit: Hit) -> dict:
 
 def answer_json(found: Answer | None) -> dict | None:
     """Return the public JSON of an answer (None stays null)."""
-    return None if found is None else body(schemas.Answer, found)
+    if found is None:
+        return None
+    out = body(schemas.Answer, found)
+    if found.items:  # a list answer: only then, so a passage answer keeps its shape
+        out["items"] = [body(schemas.ListItem, item) for item in found.items]
+    else:
+        del out["items"]
+    return out
 
 
 def results_json(results: SearchResults, limit: int, offset: int) -> dict:

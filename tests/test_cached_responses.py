@@ -110,3 +110,48 @@ def test_a_hit_carries_the_etag_of_the_version_that_answered(index_dir):
     assert again.headers["ETag"] == first.headers["ETag"]
     revalidated = client.get("/search?q=iron", headers={"If-None-Match": first.headers["ETag"]})
     assert revalidated.status_code == 304
+
+
+def test_the_cache_holds_at_most_its_byte_budget(index_dir):
+    budget = 48 * 1024
+    app = _app(index_dir, RESPONSE_CACHE_BYTES=budget)
+    client = app.test_client()
+    queries = [f"restless leg syndrome {n}" for n in range(30)]
+    pages = {q: client.get("/search", query_string={"q": q, "limit": 50}) for q in queries}
+    sizes = {q: len(page.data) for q, page in pages.items()}
+    assert sum(sizes.values()) > 3 * budget  # far more than fits, each page well under it
+    still = [
+        q
+        for q in reversed(queries)  # newest first: a miss stores its page and evicts the oldest
+        if client.get("/search", query_string={"q": q, "limit": 50}).headers["X-Cache"] == "hit"
+    ]
+    # The most recent pages stay, the oldest went, and what stays fits in the budget.
+    assert still and queries[0] not in still
+    assert sum(sizes[q] for q in still) <= budget
+
+
+def test_a_swap_during_a_request_never_files_one_version_under_another(tmp_path):
+    """A rebuild lands between the cache look-up and the route; then ops roll back."""
+    content = make_content(tmp_path / "content")
+    out = tmp_path / "index"
+    first = build_index(content, out)
+    first_current = (out / "CURRENT").read_text()
+    make_content(tmp_path / "more", "cast-iron-skillet-care.txt")
+    app = _app(out)
+    swap = {"pending": True}
+
+    @app.before_request
+    def _rebuild_mid_request():  # registered after the cache's look-up: runs between the two
+        if swap.pop("pending", False):
+            build_index(tmp_path / "more", out)
+
+    client = app.test_client()
+    during = client.get("/search?q=skillet iron")
+    assert during.headers["X-Cache"] == "miss"
+    (out / "CURRENT").write_text(first_current)  # roll back to the first version
+    after = client.get("/search?q=skillet iron")
+    fresh = _app(out, RESPONSE_CACHE_SIZE=0).test_client().get("/search?q=skillet iron")
+    version = first.manifest["index_version"]
+    assert after.get_json()["index_version"] == version
+    assert after.get_json()["results"] == fresh.get_json()["results"]
+    assert after.headers["ETag"].startswith(f'W/"{version}-')

@@ -142,3 +142,87 @@ def test_a_file_of_an_unknown_format_stops_the_build_naming_it(tmp_path):
     (articles / "notes.docx").write_bytes(b"PK\x03\x04")
     with pytest.raises(BadContent, match=r"notes\.docx: unknown article format '\.docx'"):
         load_articles(tmp_path)
+
+
+EVAL = Path(__file__).parent / "fixtures" / "eval"
+
+
+def _eval_article(name: str):
+    """One FAQ page from a Debian documentation package, converted (tests/fixtures/eval/)."""
+    found = sorted(EVAL.glob(f"*/articles/{name}.txt"))
+    return load_article(found[0])
+
+
+@pytest.mark.parametrize(
+    ("page", "question", "answer_starts"),
+    [
+        # Longer than a short heading: context sentence, then the question (sqlite3-doc).
+        (
+            "sqlite-faq",
+            "I deleted a lot of data but the database file did not get any smaller. Is this a bug?",
+            "No.",
+        ),
+        # 28 words, three sentences (debian-faq).
+        (
+            "debian-faq-choosing",
+            "I am currently tracking testing (bookworm). What will happen when a release is made? "
+            "Will I still be tracking testing or will my machine be running the new stable "
+            "distribution?",
+            "",
+        ),
+        # Ends in an aside in brackets after its "?" (zsh-doc).
+        ("zsh-faq-2", "Why do my csh aliases not work? (Plus other alias pitfalls.)", ""),
+        (
+            "zsh-faq-6",
+            "What bugs are currently known and unfixed? (Plus recent important changes)",
+            "",
+        ),
+        # Asks, then exclaims (debian-faq).
+        (
+            "debian-faq-getting-debian",
+            "Why does the official stable released CD-ROM contain symlinks for `frozen' and "
+            "`unstable'? I thought this CD contains just `stable'!",
+            "",
+        ),
+        ("debian-faq-basic-defs", "OK, now I know what Debian is... what is Linux?!", ""),
+        # Two questions joined by a slash (fetchmail).
+        (
+            "fetchmail-faq-configuration",
+            'Why is "NOMAIL" an error?/I frequently get messages from cron!',
+            "",
+        ),
+    ],
+)
+def test_real_faq_questions_of_any_length_are_their_own_entries(page, question, answer_starts):
+    article = _eval_article(page)
+    entries = {p.section: p for p in article.passages}
+    assert question in entries, [p.section for p in article.passages]
+    entry = entries[question]
+    assert entry.kind == "faq"
+    assert entry.text.startswith(answer_starts)
+    # The question is no longer folded into the answer of the entry before it.
+    assert not any(question in p.text for p in article.passages)
+
+
+def test_a_question_inside_an_answer_stays_in_that_answer():
+    # zsh-doc: the answer opens by restating the problem as a question of its own.
+    article = _eval_article("zsh-faq-3")
+    heading = "How do I get a variable's value to be evaluated as another variable?"
+    entry = next(p for p in article.passages if p.section == heading)
+    assert entry.text.startswith("The problem is that you have a variable $E")
+    assert "How do you get from $E to emacs in one easy stage?" in entry.text
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Why does this happen? Nobody knows for sure, but iron seems to play a part.",
+        "Is it serious? Usually not.",
+        "- What should you do? Ask your doctor.",
+    ],
+)
+def test_a_paragraph_that_asks_then_answers_is_not_a_question_heading(paragraph):
+    text = f"Title\n\nOct 31, 2023\n\nBackground\n\n{paragraph}\n\nMore text follows here.\n"
+    article = parse_article(text, "demo")
+    assert [p.section for p in article.passages] == ["Background"]
+    assert paragraph in article.passages[0].text

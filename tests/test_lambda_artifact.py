@@ -63,7 +63,8 @@ def dry_run(tmp_path_factory):
     index, package = work / "index", work / "dev.zip"
     done = _deploy("dev", "--dry-run", "--index", str(index), "--output", str(package))
     assert done.returncode == 0, done.stdout + done.stderr
-    version = (index / "CURRENT").read_text().strip().removeprefix("v-")
+    current = (index / "CURRENT").read_text().strip()
+    version = json.loads((index / current / "manifest.json").read_text())["index_version"]
     return SimpleNamespace(
         zip=package,
         layer=work / "dev-layer.zip",

@@ -249,6 +249,22 @@ def test_report_lists_frequent_missing_and_unanswered_queries(tmp_path, log_line
     assert all(int(n) <= 3 for n, _ in _section(out, "Most frequent queries"))
 
 
+def test_report_writes_the_popular_queries_the_search_box_offers(tmp_path, log_lines):
+    from index.popular import load_popular
+
+    log = tmp_path / "lambda.log"
+    log.write_text("\n".join(log_lines) + "\n")
+    popular = tmp_path / "popular-queries.txt"
+    done = _script("query_report.py", str(log), "--popular", str(popular), "--min-count", "2")
+    assert done.returncode == 0, done.stderr
+    assert f"{popular}: 2 popular queries" in done.stdout
+    # Asked twice or more and found something; "chocolate cake recipe" (twice) found nothing.
+    assert load_popular(popular) == [
+        ("reason for restless leg syndrome", 3),
+        ("is rls genetic", 2),
+    ]
+
+
 def test_report_reads_gzip_and_aws_cli_output_and_prints_json(tmp_path, log_lines):
     gz = tmp_path / "part-000.gz"
     gz.write_bytes(gzip.compress("\n".join(log_lines[:4]).encode()))

@@ -91,6 +91,15 @@ def test_the_best_answer_is_shown_above_the_results(client):
     assert "fs-answer" not in html
 
 
+def test_a_list_answer_links_each_item(client):
+    page, _ = _page(client, "/?q=reason+for+restless+leg+syndrome")
+    answer = client.get("/answer?q=reason for restless leg syndrome").get_json()["answer"]
+    assert page.text("fs-answer-text") == answer["text"]
+    links = [a["href"] for a in page.find("a") if "#" in a.get("href", "")]
+    assert [i["url"] for i in answer["items"]] == links[: len(answer["items"])]
+    assert page.text("fs-answer-items") == " ".join(i["title"] for i in answer["items"])
+
+
 def test_a_corrected_query_offers_did_you_mean(client):
     page, _ = _page(client, "/?q=restles+leg+syndrom")
     link = page.find("a", **{"class": "fs-corrected-link"})[0]

@@ -37,7 +37,7 @@ VOICE_ENV = {"ALEXA_VERIFY_SIGNATURES": "false", "DIALOGFLOW_WEBHOOK_SECRET": FU
 
 @pytest.fixture(scope="module")
 def server(fuzz_index):
-    """gunicorn with 2 worker processes of 8 threads each over the fuzz index."""
+    """gunicorn as served (2 gevent worker processes) over the fuzz index."""
     with gunicorn(fuzz_index, workers=2, threads=8, env=VOICE_ENV) as base:
         yield base
 

@@ -18,7 +18,7 @@ def _suggest(client, q: str, **params) -> list[dict]:
     assert set(body) == {"query", "suggestions"}
     for item in body["suggestions"]:
         assert set(item) == {"text", "kind"}
-        assert item["kind"] in {"question", "article", "heading", "completion"}
+        assert item["kind"] in {"query", "question", "article", "heading", "completion"}
     return body["suggestions"]
 
 
@@ -143,3 +143,76 @@ def test_stop_words_inside_a_phrase_do_not_complete_a_partial_word(multi_client)
     for item in _suggest(multi_client, "an", limit=20):
         words = item["text"].lower().replace(":", " ").replace("?", " ").split()
         assert any(w.startswith("an") and w not in STOP_WORDS for w in words), item
+
+
+def test_a_generic_heading_is_never_suggested(client):
+    # The seed has a "Conclusion" and an "Introduction": no one types either to find something.
+    for typed in ["what c", "con", "c", "intro", "in"]:
+        for item in _suggest(client, typed, limit=20):
+            assert item["kind"] != "heading" or item["text"] not in ("Conclusion", "Introduction")
+
+
+def test_text_that_opens_as_a_question_gets_no_bare_heading(client, multi_client):
+    for item in _suggest(client, "what c", limit=20):
+        assert item["kind"] in {"query", "question", "completion"}, item
+        assert item["text"].lower().startswith("what c"), item
+    # Questions that hold the typed words are still offered.
+    texts = [s["text"] for s in _suggest(multi_client, "why is my sk", limit=20)]
+    assert "Why is my skillet sticky?" in texts
+
+
+def test_a_word_the_site_never_uses_is_suggested_as_its_synonym(client):
+    # synonyms.txt: "coffee, caffeine, …"; the seed says caffeine, never coffee.
+    for typed in ["coffee", "coffee "]:
+        suggestions = _suggest(client, typed)
+        assert suggestions, typed
+        assert any("caffeine" in s["text"].lower() for s in suggestions), suggestions
+        for item in suggestions:
+            body = client.get("/search", query_string={"q": item["text"]}).get_json()
+            assert body["total"] > 0, item
+    assert _suggest(client, "coffee and rls")[0]["text"] == "caffeine and rls"
+
+
+def _popular_client(tmp_path, text: str):
+    content = make_content(tmp_path / "content")
+    (content / "popular-queries.txt").write_text(text, encoding="utf-8")
+    build_index(content, tmp_path / "index")
+    return create_app({"SEARCH_INDEX_DIR": str(tmp_path / "index")}).test_client()
+
+
+def test_popular_queries_come_first_most_asked_first(tmp_path):
+    client = _popular_client(
+        tmp_path,
+        "# from the query log\n"
+        "12\twhat causes restless legs\n"
+        "30\twhat can i do about restless legs in pregnancy\n"
+        "9\twhat color is a zebra\n",  # a word the site does not know: not offered
+    )
+    suggestions = _suggest(client, "what c", limit=20)
+    assert suggestions[:2] == [
+        {"text": "what can i do about restless legs in pregnancy", "kind": "query"},
+        {"text": "what causes restless legs", "kind": "query"},
+    ]
+    assert all("zebra" not in s["text"] for s in suggestions)
+    # A popular query that holds the typed words is offered even when it does not begin with them.
+    assert {"text": "what causes restless legs", "kind": "query"} in _suggest(client, "causes r")
+
+
+def test_a_malformed_popular_queries_file_stops_the_build_naming_the_line(tmp_path):
+    from index.errors import BuildError
+
+    content = make_content(tmp_path / "content")
+    (content / "popular-queries.txt").write_text("3\tfine\nmany\tbroken\n", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"popular-queries.txt:2"):
+        build_index(content, tmp_path / "index")
+
+
+def test_popular_queries_beside_articles_in_a_flat_folder_are_not_an_article(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(make_content(tmp_path / "seed") / "articles" / "restless-leg-syndrome.txt", content)
+    (content / "popular-queries.txt").write_text("4\twhat causes restless legs\n", encoding="utf-8")
+    result = build_index(content, tmp_path / "index")
+    client = create_app({"SEARCH_INDEX_DIR": str(tmp_path / "index")}).test_client()
+    assert client.get("/health").get_json()["articles"] == 1, result
+    assert _suggest(client, "what c")[0] == {"text": "what causes restless legs", "kind": "query"}

@@ -167,3 +167,15 @@ def test_a_passage_full_of_matches_is_searched_with_a_bounded_snippet(tmp_path):
     assert found["total"] > 1
     assert all(len(hit["text"]) <= MAX_PASSAGE_CHARS for hit in found["results"])
     assert all(hit["snippet"].count("<mark>") <= 40 for hit in found["results"])
+
+
+def test_a_curated_file_that_links_out_is_refused_too(tmp_path):
+    content = make_content(tmp_path / "content")
+    outside = tmp_path / "words.txt"
+    outside.write_text(f"password, {SECRET}\n")
+    (content / "synonyms.txt").unlink()
+    (content / "synonyms.txt").symlink_to(outside)
+    run = _build_script(content, tmp_path / "index")
+    assert run.returncode == 1
+    assert "synonyms.txt" in run.stderr and "outside the content folder" in run.stderr
+    assert SECRET not in run.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -16,9 +17,39 @@ MAX_SECTIONS = 1_000
 MAX_PASSAGE_CHARS = 12_000
 
 
+# Real FAQ questions run long ("I am currently tracking testing (bookworm). What will happen when a
+# release is made? Will I still be tracking testing or …?" is 28 words); a paragraph rarely
+# both ends a question and stays this short.
+QUESTION_MAX_WORDS = 45
+QUESTION_MAX_CHARS = 300
+# A question mark, then closing marks only: "?", "?!", "?'", "?)".
+_ENDS_QUESTION = re.compile(r"\?[!'\"”’)]*$")
+# A question followed by an aside in brackets: "How do I delete a file? (And other questions...)".
+_QUESTION_THEN_ASIDE = re.compile(r"\?\s*\([^()]*\)$")
+_INTERROGATIVES = frozenset(
+    "how what why when where who whom whose which can could do does did is are am was were will"
+    " would should shall may might must have has isn't aren't doesn't don't can't won't".split()
+)
+
+
 def is_question(heading: str) -> bool:
-    """Return True when a heading asks a question, so its section is an FAQ entry."""
-    return heading.rstrip().endswith("?")
+    """Return True when a heading asks a question, so its section is an FAQ entry.
+
+    A question ends in "?" (closing marks allowed), or ends in an aside in brackets right after
+    its "?" ("Why do my csh aliases not work? (Plus other alias pitfalls.)"), or opens with a
+    question word and, after its "?", only exclaims ("Why does X? I thought Y!"). A line that
+    goes on to state something after its question ("Why? Nobody knows.") asks nothing.
+    """
+    heading = heading.strip()
+    words = heading.split()
+    if not words or len(words) > QUESTION_MAX_WORDS or len(heading) > QUESTION_MAX_CHARS:
+        return False
+    if "?" not in heading:
+        return False
+    if _ENDS_QUESTION.search(heading) or _QUESTION_THEN_ASIDE.search(heading):
+        return True
+    first = words[0].lower().strip("\"'“‘(").replace("’", "'")
+    return first in _INTERROGATIVES and heading.rstrip("\"'”’").endswith("!")
 
 
 @dataclass(frozen=True)

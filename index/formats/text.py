@@ -1,9 +1,10 @@
 """Parse scraped text (*.txt): title, date, bare-line headings, FAQ entries, keywords, comments.
 
 The shape (see content/articles/): a title line, a date line, then blocks separated by blank lines.
-A block of one short line without closing punctuation is a heading; a heading that ends in "?" is
-an FAQ question. After the last paragraph come lines that are not article content: keyword or tag
-lines, then reader comments (a name line, the comment, a date line), zero or more of them.
+A block of one short line without closing punctuation is a heading; a line that asks a question
+(model.is_question) is an FAQ question, however long. After the last paragraph come lines that
+are not article content: keyword or tag lines, then reader comments (a name line, the comment,
+a date line), zero or more of them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 
 from ..errors import BadContent
 from ..text import normalize
-from .model import Article, Comment, Section
+from .model import Article, Comment, Section, is_question
 
 _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -46,12 +47,14 @@ def is_date_line(line: str) -> bool:
 
 
 def _is_heading(line: str) -> bool:
+    return (is_question(line) and not _BULLET.match(line)) or _is_short_heading(line)
+
+
+def _is_short_heading(line: str) -> bool:
     words = line.split()
     if not words or len(words) > _HEADING_MAX_WORDS or len(line) > _HEADING_MAX_CHARS:
         return False
-    if line.endswith("?"):
-        return True
-    return not re.search(r"[.!:;,…\"”)]$", line)
+    return line.endswith("?") or not re.search(r"[.!:;,…\"”)]$", line)
 
 
 def _is_name(line: str) -> bool:
@@ -116,6 +119,10 @@ def _units(blocks: list[list[str]]) -> list[tuple[str, str]]:
         if len(block) == 1:
             line = block[0]
             heading = _is_heading(line) and not _BULLET.match(line)
+            # A question right under a question is its answer's opening ("How do I …? The
+            # problem is that … How do you get from $E to emacs?"), unless it is heading-short.
+            if heading and units and units[-1][0] == "h" and is_question(units[-1][1]):
+                heading = _is_short_heading(line)
             units.append(("h" if heading else "p", line))
             continue
         paragraph: list[str] = []
@@ -167,7 +174,7 @@ def parse_article(text: str, slug: str, source: str = "<text>") -> Article:
 
     # Trailing headings with no paragraph after them are the keyword / tag line(s).
     keywords: list[str] = []
-    while units and units[-1][0] == "h" and not units[-1][1].endswith("?"):
+    while units and units[-1][0] == "h" and not is_question(units[-1][1]):
         line = re.sub(r"^(?:tags?|keywords?)\s*:\s*", "", units.pop()[1], flags=re.IGNORECASE)
         keywords[:0] = [k.strip() for k in line.split(",") if k.strip()]
 
@@ -178,7 +185,7 @@ def parse_article(text: str, slug: str, source: str = "<text>") -> Article:
         if unit_kind == "h":
             sections.append(Section(heading, kind, tuple(paragraphs)))
             heading, paragraphs = value, []
-            kind = "faq" if value.endswith("?") else "section"
+            kind = "faq" if is_question(value) else "section"
         else:
             paragraphs.append(value)
     sections.append(Section(heading, kind, tuple(paragraphs)))

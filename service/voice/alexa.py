@@ -184,7 +184,10 @@ def response_envelope(reply: Reply | None, attributes: dict) -> dict:
     if reply.answer is not None:
         found = reply.answer
         notice = speech.sentence(current_app.config["VOICE_NOTICE"])
-        content = "\n\n".join(p for p in (found.section, speech.clean(found.text), notice) if p)
+        # A list's card names every item, one a line, under its sentence.
+        items = "\n".join(f"- {speech.clean(item.title)}" for item in found.items)
+        parts = (found.section, speech.clean(found.text), items, notice)
+        content = "\n\n".join(p for p in parts if p)
         response["card"] = {
             "type": "Simple",
             "title": speech.clean(found.article),
@@ -201,7 +204,7 @@ def response_envelope(reply: Reply | None, attributes: dict) -> dict:
     "/voice/alexa",
     "post",
     responses={200: (json_body("AlexaResponse"), "What Alexa says (empty for SessionEnded).")},
-    errors=(400, 403, 413),
+    errors=(400, 403, 408, 413),
     summary="Alexa custom skill endpoint: a spoken answer in the ASK envelope",
     description=(
         "Checks Amazon's request signature (SignatureCertChainUrl, Signature-256), the request "

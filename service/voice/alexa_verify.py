@@ -16,9 +16,10 @@ import binascii
 import http.client
 import posixpath
 import threading
+import time
 import urllib.request
 import warnings
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -41,6 +42,9 @@ MAX_CHAIN_BYTES = 64 * 1024
 FETCH_TIMEOUT_SECONDS = 5
 # Amazon rotates the chain rarely; a few URLs cover every chain in use at once.
 CACHE_SIZE = 8
+# Fetches of chains not in the cache, per process and minute: each is an outbound request that
+# anyone can cause with a made-up URL under /echo.api/, before any signature is checked.
+FETCHES_PER_MINUTE = 10
 
 Fetcher = Callable[[str], bytes]
 
@@ -66,6 +70,11 @@ def check_cert_url(url: str) -> None:
         raise VerificationFailed("bad_cert_url", f"the certificate URL must be on {CERT_URL_HOST}")
     if port not in (None, 443):
         raise VerificationFailed("bad_cert_url", "the certificate URL must use port 443")
+    if "?" in url or "#" in url:
+        # S3 ignores them, so each spelling would be one more fetch and one more cache entry.
+        raise VerificationFailed(
+            "bad_cert_url", "the certificate URL must not have a query or a fragment"
+        )
     # "/echo.api/../x" leaves Amazon's folder: judge the path as S3 will resolve it.
     path = posixpath.normpath(parts.path) if parts.path else ""
     if not path.startswith(CERT_URL_PATH_PREFIX):
@@ -120,8 +129,21 @@ def header(headers: Mapping[str, str], name: str) -> str | None:
     return value
 
 
+class _Flight:
+    """One fetch of a chain under way: later requests for the URL wait for its outcome."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.certs: list[x509.Certificate] | None = None
+        self.error: VerificationFailed | None = None
+
+
 class AlexaRequestVerifier:
-    """Verify Alexa's request signatures; certificate chains are cached by URL."""
+    """Verify Alexa's request signatures; certificate chains are cached by URL.
+
+    Only chains that validated are cached. An uncached URL is fetched once however many
+    requests name it at the same time, and at most FETCHES_PER_MINUTE times a minute in all.
+    """
 
     def __init__(
         self,
@@ -133,6 +155,8 @@ class AlexaRequestVerifier:
         self._fetch = fetch or fetch_https
         self._cache: OrderedDict[str, list[x509.Certificate]] = OrderedDict()
         self._lock = threading.Lock()
+        self._flights: dict[str, _Flight] = {}
+        self._fetched_at: deque[float] = deque()
 
     def _trust_store(self) -> Store:
         # Loading the public roots takes a moment: only when the first request needs them.
@@ -146,6 +170,42 @@ class AlexaRequestVerifier:
             if url in self._cache:
                 self._cache.move_to_end(url)
                 return self._cache[url]
+            flight = self._flights.get(url)
+            leader = flight is None
+            if leader:
+                self._spend_fetch()
+                flight = self._flights[url] = _Flight()
+        if not leader:
+            flight.done.wait(FETCH_TIMEOUT_SECONDS + 1)
+            if flight.certs is None:
+                raise flight.error or VerificationFailed(
+                    "bad_certificate", "the certificate chain could not be fetched"
+                )
+            return flight.certs
+        try:
+            flight.certs = self._download(url)
+            return flight.certs
+        except VerificationFailed as exc:
+            flight.error = exc
+            raise
+        finally:
+            with self._lock:
+                del self._flights[url]
+            flight.done.set()
+
+    def _spend_fetch(self) -> None:
+        """Count one fetch against the rate cap (the caller holds the lock); raise when spent."""
+        now = time.monotonic()
+        while self._fetched_at and now - self._fetched_at[0] > 60:
+            self._fetched_at.popleft()
+        if len(self._fetched_at) >= FETCHES_PER_MINUTE:
+            raise VerificationFailed(
+                "bad_certificate",
+                "too many new certificate URLs in the last minute; the chain was not fetched",
+            )
+        self._fetched_at.append(now)
+
+    def _download(self, url: str) -> list[x509.Certificate]:
         try:
             data = self._fetch(url)
         except (OSError, ValueError, http.client.HTTPException) as exc:

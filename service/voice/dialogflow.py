@@ -163,7 +163,7 @@ def cx_response(body: dict) -> dict:
             "The reply in the caller's format.",
         )
     },
-    errors=(400, 401, 413, 503),
+    errors=(400, 401, 408, 413, 503),
     summary="Dialogflow ES or CX fulfillment webhook: a spoken answer",
     description=(
         "The request's shape tells ES (queryResult) from CX (fulfillmentInfo). Authenticated by "

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from index.lists import list_sentence
 from index.search import Answer
 from index.snippets import best_sentences, sentences
 
@@ -126,10 +127,20 @@ def answer_budget(article: str) -> int:
     return max(MIN_ANSWER_CHARS, SPOKEN_MAX_CHARS - len(source_line(article)) - 1)
 
 
+def spoken_answer(found: Answer, terms: Iterable[str]) -> str:
+    """Return what to say of an answer: its best sentences, or its list cut to the budget."""
+    budget = answer_budget(found.article)
+    if found.items:
+        # "There are several possible reasons: a, b, and c." keeps its shape however short.
+        lead = found.text.partition(": ")[0]
+        return list_sentence(lead, [item.title for item in found.items], budget)
+    return spoken_text(found.text, terms, budget)
+
+
 def answer_reply(found: Answer, terms: Iterable[str], notice: str, keep_open: bool) -> Reply:
     """Return the spoken answer, its source, the site's notice, and a follow-up if open."""
     speech = say(
-        spoken_text(found.text, terms, answer_budget(found.article)),
+        spoken_answer(found, terms),
         source_line(found.article),
         sentence(notice),
         ANYTHING_ELSE if keep_open else "",

@@ -20,7 +20,8 @@ def answer(lookup: Lookup, memory: Memory, notice: str, keep_open: bool) -> tupl
     remembered = replace(
         memory,
         article=found.article,
-        section=found.section,
+        # A list comes from the whole article: "where is that from" names only the article.
+        section="" if found.items else found.section,
         url=found.url,
         more=unspoken(lookup.passage, spoken),
     )

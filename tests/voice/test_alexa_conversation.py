@@ -60,6 +60,9 @@ def test_the_family_puts_back_the_words_alexa_cut(alexa, searches, intent, slot,
     typed = typed_answer(alexa.client, expected)
     assert section_of(answer) == typed["section"]
     spoken = said(answer).split(" From: ")[0]
+    if "items" in typed:  # a list answer ("what causes …"): the same list, spoken whole
+        assert spoken == typed["text"]
+        return
     for sentence in sentences(spoken):
         # Whole sentences, or the opening clauses of one too long to say whole.
         assert sentence.removesuffix(".") in SECTIONS[typed["section"]]
