@@ -206,10 +206,12 @@ def test_the_form_works_without_javascript(server, browser):
         page.goto(server + "/")
         box = page.get_by_label("Search the articles and FAQ")
         expect(box).not_to_have_attribute("role", "combobox")  # the script did not run
-        box.fill("iron deficiency")
+        # A section only the seed article has: the check is the form's, not the ranking's (a
+        # fixture article is titled after iron deficiency and rightly outranks the seed's section).
+        box.fill("peripheral neuropathy")
         box.press("Enter")
-        page.wait_for_url(re.compile(r"q=iron\+deficiency$"))
-        expect(page.locator(".fs-result-title").first).to_have_text("Iron Deficiency")
+        page.wait_for_url(re.compile(r"q=peripheral\+neuropathy$"))
+        expect(page.locator(".fs-result-title").first).to_have_text("Peripheral Neuropathy")
         expect(page.locator(".fs-snippet mark").first).to_be_visible()
         expect(page.get_by_role("listbox", include_hidden=True)).to_have_count(0)
     finally:
