@@ -24,15 +24,19 @@ def _names(topic: frozenset[str], alternatives: tuple[Phrase, ...]) -> bool:
     return any(all(t in topic for t in alt) for alt in alternatives)
 
 
-def article_weights(index: SearchIndex, parsed: ParsedQuery, slugs: set[str]) -> dict[str, float]:
+def article_weights(
+    index: SearchIndex, parsed: ParsedQuery, passages: dict[str, dict]
+) -> dict[str, float]:
     """Return {article slug: score factor in (0, 1]} over the candidates' articles.
+
+    passages: {article slug: the stored fields of one of its candidate passages}.
 
     Only the candidates' articles compete (one without a candidate cannot answer), and a
     word's rarity is counted among them, so the cost follows the candidates, not the site.
     """
     topics = {}
-    for slug in slugs:
-        article = index.articles.get(slug)
+    for slug, fields in passages.items():
+        article = index.article(fields)
         topics[slug] = article.topic_terms if article else frozenset()
     if len(topics) < 2:
         return {}

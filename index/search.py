@@ -294,7 +294,7 @@ def rank(
     scored: list[tuple[_Scored, dict]] = []
     best = max((c[0] for c in candidates), default=0.0) or 1.0
     about = (
-        article_weights(index, parsed, {f["article"] for _, f in candidates})
+        article_weights(index, parsed, {f["article"]: f for _, f in candidates})
         if ranking.rerank and ranking.aboutness
         else {}
     )
@@ -307,17 +307,22 @@ def rank(
             factor *= about.get(fields["article"], 1.0)
             s = _Scored(s.score * factor, s.confidence, s.matched)
         scored.append((s, fields))
+    order = lambda item: (-item[0].score, item[1]["article"], item[1]["position"])  # noqa: E731
+    scored.sort(key=order)
     vectors = passage_vectors(index) if ranking.rerank and ranking.semantic else None
     if vectors is not None and scored:
+        # The encoder reranks the best lexical candidates; a deep page's tail stays below them.
+        head, tail = scored[:CANDIDATES], scored[CANDIDATES:]
         similarities = vectors.similarities(
-            parsed.corrected or parsed.text, [f["id"] for _, f in scored]
+            parsed.corrected or parsed.text, [f["id"] for _, f in head]
         )
-        fused = fuse([s.score for s, _ in scored], similarities)
-        scored = [
+        fused = fuse([s.score for s, _ in head], similarities)
+        head = [
             (_Scored(f, s.confidence, s.matched), fields)
-            for f, (s, fields) in zip(fused, scored, strict=True)
+            for f, (s, fields) in zip(fused, head, strict=True)
         ]
-    scored.sort(key=lambda item: (-item[0].score, item[1]["article"], item[1]["position"]))
+        head.sort(key=order)
+        scored = head + tail
     if pinned:
         scored, total = _pin_first(index, parsed, scored, pinned, total)
     hits = []

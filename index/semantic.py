@@ -17,6 +17,7 @@ import json
 import os
 import threading
 import weakref
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -138,9 +139,16 @@ class PassageVectors:
     def similarities(self, query: str, passage_ids: list[str]) -> list[float]:
         """Return the cosine similarity of the query to each passage (0 for one not embedded)."""
         q = self.encoder.encode([query])[0]
+        try:
+            # One look-up for all: a deep page holds hundreds of candidates.
+            rows = list(itemgetter(*passage_ids)(self.rows)) if len(passage_ids) > 1 else None
+        except KeyError:
+            rows = None
+        if rows is not None:
+            return (self.vectors[rows] @ q).tolist()
         rows = [self.rows.get(i, -1) for i in passage_ids]
-        found = self.vectors[[max(r, 0) for r in rows]] @ q
-        return [float(v) if r >= 0 else 0.0 for v, r in zip(found, rows, strict=True)]
+        found = (self.vectors[[max(r, 0) for r in rows]] @ q).tolist()
+        return [v if r >= 0 else 0.0 for v, r in zip(found, rows, strict=True)]
 
 
 _LOADED: weakref.WeakKeyDictionary[Any, PassageVectors | None] = weakref.WeakKeyDictionary()

@@ -95,8 +95,11 @@ def unpacked(dry_run, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def in_process(dry_run):
-    """The same service and index, run in this process through Flask's test client."""
-    return create_app({"TESTING": True, "SEARCH_INDEX_DIR": str(dry_run.index)}).test_client()
+    """The same service and index, run in this process through Flask's test client, set up as
+    the zip runs it: without the semantic rerank, whose runtime the zip leaves out."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SEARCH_ENCODER", "off")
+        yield create_app({"TESTING": True, "SEARCH_INDEX_DIR": str(dry_run.index)}).test_client()
 
 
 def test_dry_run_does_every_step_and_stops_before_the_upload(dry_run):
