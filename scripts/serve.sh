@@ -23,10 +23,11 @@ fi
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
-# The server (requirements-serve.txt) and the build's readers: articles may be HTML or Markdown
-# (requirements-build.txt).
+# The server (requirements-serve.txt), the build's readers: articles may be HTML or Markdown
+# (requirements-build.txt), and the semantic rerank (requirements-semantic.txt), which a
+# self-hosted server can afford where the Lambda zip cannot (docs/relevance.md).
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-serve.txt \
-  -r requirements-build.txt
+  -r requirements-build.txt -r requirements-semantic.txt
 .venv/bin/python scripts/build_index.py
 echo "Serving on http://127.0.0.1:$PORT  (try /search?q=reason+for+restless+leg+syndrome)"
 BIND="127.0.0.1:$PORT" exec .venv/bin/gunicorn -c scripts/gunicorn.conf.py "${RELOAD[@]}" \
