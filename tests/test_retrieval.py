@@ -11,7 +11,7 @@ from bench.corpus import as_articles, read_docs, read_queries
 from index.build import CURRENT_FILE, MANIFEST_FILE, write_index
 from index.impacts import POSTINGS_FILE, TERMS_FILE
 from index.search import search
-from index.spelling import Speller
+from index.spelling import MAX_KEPT_WORDS, Speller
 from index.store import IndexProvider, SearcherVocabulary
 from index.text import stem
 from service.app import create_app
@@ -129,3 +129,28 @@ def test_manifest_and_postings_agree_on_the_passage_count(index_dir):
     folder = _version_dir(index_dir)
     manifest = json.loads((folder / "manifest.json").read_text())
     assert IndexProvider(index_dir).get().impacts.doc_count == manifest["passage_count"]
+
+
+class _EveryPrefixVocabulary:
+    """A vocabulary with a few words under every prefix: each new first letter is a new bucket."""
+
+    def words(self, prefix: str):
+        return [prefix + tail for tail in ("an", "ba", "co")]
+
+    def frequency(self, word: str) -> int:
+        return 1
+
+    def automaton(self, text: str, limit: int, maxdist: int, prefix: int) -> list[str]:
+        return []
+
+
+def test_the_speller_stays_bounded_whatever_first_letters_users_send():
+    """10k queries of distinct CJK first letters grew one bucket each, for ever."""
+    speller = Speller()
+    vocabulary = _EveryPrefixVocabulary()
+    for code in range(0x4E00, 0x4E00 + 20_000):
+        speller.suggest(vocabulary, chr(code) + "xy", 5, 2, 1)
+    kept_words = sum(len(bucket or ()) for bucket in speller._buckets._data.values())
+    assert kept_words <= MAX_KEPT_WORDS
+    # The bound drops the least recent buckets, not the corrections: a fresh typo still works.
+    assert speller.suggest(vocabulary, "zan", 5, 1, 1) == ["zan"]
