@@ -148,8 +148,8 @@ EVAL = Path(__file__).parent / "fixtures" / "eval"
 
 
 def _eval_article(name: str):
-    """One FAQ page from a Debian documentation package, converted (tests/fixtures/eval/)."""
-    found = sorted(EVAL.glob(f"*/articles/{name}.txt"))
+    """One FAQ page from a Debian documentation package, as the evaluation holds it."""
+    found = sorted(EVAL.glob(f"*/articles/{name}.*"))
     return load_article(found[0])
 
 

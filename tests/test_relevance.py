@@ -136,7 +136,8 @@ FLOORS = {
         "answers_right": 0.88,
         "wrong_confident": 16,
     },
-    "test": {"success_at_1": 0.91, "mrr_at_5": 0.94, "answers_right": 0.90, "wrong_confident": 11},
+    # Re-set when the zsh chapters became their original HTML pages (one query each way).
+    "test": {"success_at_1": 0.90, "mrr_at_5": 0.94, "answers_right": 0.89, "wrong_confident": 12},
 }
 
 
