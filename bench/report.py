@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 # The issue's targets, as ratios or absolute figures measured in one run.
-FRESH_X_FLOOR = 8.0
+FRESH_X_FLOOR = 6.0
 CACHED_X_FLOOR = 1.5
-COLD_X_HELLO = 1.5
-ZIP_MB = 5.0
+COLD_X_HELLO = 2.0
+# The function zip and every layer it needs, zipped.
+ARTIFACT_MB = 50.0
 SCALE_MIN_DOCS = 60_000
 # At 64k documents: latency no worse than before the index was slimmed, memory and open time
 # that fit a small Lambda function, and an index at most twice plain Whoosh's on disk.
@@ -91,7 +92,12 @@ def cold_table(cold: dict) -> list[str]:
         ("unzipped_mb", "function unzipped MB"),
         ("layer_zip_mb", "layer zip MB (cryptography, the same layer for both)"),
         ("layer_unzipped_mb", "layer unzipped MB"),
+        ("encoder_layer_zip_mb", "encoder layer zip MB (onnxruntime, tokenizers, numpy)"),
+        ("encoder_layer_unzipped_mb", "encoder layer unzipped MB"),
+        ("total_zip_mb", "function zip plus the layers it ships, MB"),
     ):
+        if key.startswith("encoder_") and key not in cold["ours"]:
+            continue
         ours, hello = cold["ours"].get(key), cold["hello"].get(key)
         ratio = ours / hello if ours and hello else None
         lines.append(f"| {label} | {_fmt(ours, 1)} | {_fmt(hello, 1)} | {_fmt(ratio)} |")
@@ -101,30 +107,40 @@ def cold_table(cold: dict) -> list[str]:
 def targets(results: dict) -> list[dict]:
     """Return each target with its measured figure and whether it is met (None: not measured)."""
     out = []
-    warm = results.get("warm")
-    if warm:
+    for name, warm in (results.get("warm") or {}).items():
         rows = warm["rows"]
         out.append(
             _target(
-                "warm /search, fresh queries", rows["/search"]["x_floor"], FRESH_X_FLOOR, "× floor"
+                f"[{name}] warm /search, fresh queries",
+                rows["/search"]["x_floor"],
+                FRESH_X_FLOOR,
+                "× floor",
             )
         )
         out.append(
             _target(
-                "warm /search, cached repeats",
+                f"[{name}] warm /search, cached repeats",
                 rows["/search cached repeat"]["x_floor"],
                 CACHED_X_FLOOR,
                 "× floor",
             )
         )
-    cold = results.get("cold")
-    if cold and cold.get("ours", {}).get("cold_ms") and cold.get("hello", {}).get("cold_ms"):
-        ratio = cold["ours"]["cold_ms"] / cold["hello"]["cold_ms"]
-        out.append(
-            _target("Lambda cold path vs hello-world Flask", round(ratio, 2), COLD_X_HELLO, "×")
-        )
-    if cold and cold.get("ours", {}).get("zip_mb"):
-        out.append(_target("function zip size", cold["ours"]["zip_mb"], ZIP_MB, "MB"))
+    for name, cold in (results.get("cold") or {}).items():
+        ours, hello = cold.get("ours", {}), cold.get("hello", {})
+        if ours.get("total_zip_mb"):
+            out.append(
+                _target(
+                    f"[{name}] Lambda function zip plus layers",
+                    ours["total_zip_mb"],
+                    ARTIFACT_MB,
+                    "MB zipped",
+                )
+            )
+        if ours.get("cold_ms") and hello.get("cold_ms"):
+            ratio = round(ours["cold_ms"] / hello["cold_ms"], 2)
+            out.append(
+                _target(f"[{name}] Lambda cold path vs hello-world Flask", ratio, COLD_X_HELLO, "×")
+            )
     scale = results.get("scale") or []
     big = [r for r in scale if r["docs"] >= SCALE_MIN_DOCS]
     if big:

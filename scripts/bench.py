@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import engines, report, scale, warm  # noqa: E402
+from bench import configs, engines, report, scale  # noqa: E402
 from bench.corpus import CORPUS_NAME, QUERIES_NAME, shared_corpus  # noqa: E402
 from bench.plot import draw  # noqa: E402
 
@@ -165,10 +165,22 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="bench-"))
     try:
         if "warm" in parts:
-            results["warm"] = run_warm(args.warm_queries, workdir, warm_repeat, say)
+            results["warm"] = {
+                name: in_config("warm", name, workdir, say, warm_repeat, args.warm_queries)
+                for name in configs.CONFIGS
+            }
         if "cold" in parts:
-            results["cold"] = run_cold(workdir, say, notes)
+            results["cold"] = {
+                name: in_config("cold", name, workdir, say) for name in configs.CONFIGS
+            }
         if "scale" in parts:
+            # The peers have no encoder: the engine is compared in the lexical configuration.
+            configs.apply(configs.SCALE_CONFIG)
+            notes.append(
+                f"scale: configuration {configs.SCALE_CONFIG} "
+                f"({configs.describe(configs.SCALE_CONFIG)})"
+            )
+            say(notes[-1])
             rows = run_scale(args, sizes, workdir, scale_repeat, say, notes)
             results["scale"] = rows
             results["scale_ratios"] = scale.ratios(rows)
@@ -195,27 +207,17 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run_warm(dev_queries: Path, workdir: Path, repeat: int, say) -> dict:
-    """Build the bundled content into workdir and measure it in process."""
-    from index.build import build_index
+def in_config(part: str, name: str, workdir: Path, say, *extra) -> dict:
+    """Run one part in one configuration in a fresh process (the encoder state is global)."""
+    import subprocess
 
-    say("warm: building the bundled content")
-    index_dir = workdir / "bundled"
-    build_index(ROOT / "content", index_dir)
-    queries = warm.query_mix(dev_queries)
-    say(f"warm: {len(queries)} queries x {repeat} passes through the Flask test client")
-    return warm.run(index_dir, queries, repeat)
-
-
-def run_cold(workdir: Path, say, notes: list[str]) -> dict | None:
-    """Measure the Lambda artifact's cold start against a hello-world Flask artifact."""
-    try:
-        from bench import cold
-    except ImportError as exc:
-        notes.append(f"cold start not measured: {exc}")
-        say(notes[-1])
-        return None
-    return cold.run(workdir, say)
+    say(f"{part} [{name}]: {configs.describe(name)}, in its own process")
+    out = workdir / f"{part}-{name}.json"
+    command = [sys.executable, "-m", "bench.in_config", part, name, str(workdir), str(out)]
+    done = subprocess.run([*command, *map(str, extra)], cwd=ROOT, check=False)
+    if done.returncode:
+        raise RuntimeError(f"the {part} part in the {name} configuration failed")
+    return json.loads(out.read_text())
 
 
 def run_scale(args, sizes, workdir: Path, repeat: int, say, notes: list[str]) -> list[dict]:
@@ -237,10 +239,10 @@ def print_tables(results: dict) -> None:
     """Print the Markdown tables of whatever was measured."""
     m = results["machine"]
     blocks = [[f"Machine: {m['cpus']} CPUs, {m['cpu_model']}, Python {m['python']}"]]
-    if results.get("warm"):
-        blocks.append(report.warm_table(results["warm"]))
-    if results.get("cold"):
-        blocks.append(report.cold_table(results["cold"]))
+    for name, warm in (results.get("warm") or {}).items():
+        blocks.append([f"Warm, {name} ({warm['settings']}):", "", *report.warm_table(warm)])
+    for name, cold in (results.get("cold") or {}).items():
+        blocks.append([f"Cold, {name} ({cold['settings']}):", "", *report.cold_table(cold)])
     if results.get("scale"):
         blocks.append(report.scale_table(results["scale"]))
         blocks.append(report.ratio_table(results["scale_ratios"]))

@@ -40,10 +40,15 @@ def test_quick_benchmark_writes_every_figure(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     results = json.loads(out.read_text())
-    warm = results["warm"]["rows"]
-    assert {"floor", "/search", "/answer", "core search", "/search cached repeat"} <= set(warm)
-    assert results["warm"]["statuses"]["/search"] == [200]
-    assert results["warm"]["cache_hit_share"] == 1.0
+    # Both ranking configurations are measured, each in its own process with its own setting.
+    assert set(results["warm"]) == {"lexical", "semantic"}
+    assert results["warm"]["lexical"]["encoder"] is None
+    assert results["warm"]["semantic"]["encoder"]
+    for config in results["warm"].values():
+        warm = config["rows"]
+        assert {"floor", "/search", "/answer", "core search", "/search cached repeat"} <= set(warm)
+        assert config["statuses"]["/search"] == [200]
+        assert config["cache_hit_share"] == 1.0
     scale = results["scale"]
     assert sorted((r["engine"], r["docs"]) for r in scale) == sorted(
         (e, n) for e in ("ours", "whoosh", "fts5") for n in (40, 120)
@@ -55,8 +60,11 @@ def test_quick_benchmark_writes_every_figure(tmp_path):
     full = [r for r in scale if r["docs"] == 120]
     assert all(r["judged_queries"] == 24 and r["top10"] >= 0.8 for r in full)
     targets = {t["target"] for t in results["targets"]}
-    assert any("fresh queries" in t for t in targets)
+    for name in ("lexical", "semantic"):
+        assert any(t.startswith(f"[{name}] warm /search, fresh queries") for t in targets)
+        assert f"Warm, {name} (SEARCH_ENCODER" in done.stdout
     assert "| warm, bundled index |" in done.stdout
+    assert "scale: configuration lexical (SEARCH_ENCODER=off)" in done.stdout
 
 
 BENCH_SCRIPTS = ["bench.py", "bench_query_cost.py", "bench_suggest.py", "cold_start.py"]
