@@ -44,7 +44,13 @@ def main(argv: list[str]) -> int:
         result = cold.run(workdir / f"cold-{name}", _say, encoder=name == "semantic")
     from index.semantic import encoder_dir
 
-    result["encoder"] = str(encoder_dir()) if encoder_dir() else None
+    folder = encoder_dir()
+    # Relative to the repository, so the saved figures name no one machine's folders.
+    result["encoder"] = (
+        (folder.relative_to(ROOT).as_posix() if folder.is_relative_to(ROOT) else str(folder))
+        if folder
+        else None
+    )
     result["settings"] = configs.describe(name)
     out.write_text(json.dumps(result))
     return 0

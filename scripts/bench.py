@@ -7,7 +7,7 @@ Set up once: .venv/bin/pip install -r requirements-bench.txt (tantivy and matplo
 benchmark-only; without them those parts are skipped with a note).
 
 Examples:
-    .venv/bin/python scripts/bench.py                       # everything, ~10 minutes
+    .venv/bin/python scripts/bench.py                       # everything, ~5 minutes
     .venv/bin/python scripts/bench.py --quick               # a smoke run in well under a minute
     .venv/bin/python scripts/bench.py --parts scale --sizes 1000,10000 --engines ours,fts5
 
