@@ -11,8 +11,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .build import CURATED_FILES, build_index
+from .confidence import Signals
 from .content import article_files
-from .search import DEFAULT_RANKING, Answer, Ranking, search_and_answer
+from .search import ANSWER_THRESHOLD, DEFAULT_RANKING, Answer, Ranking, search_and_answer
 from .store import IndexProvider, SearchIndex
 
 # Each row switches one feature off, so its effect shows against "all features".
@@ -59,6 +60,9 @@ class Outcome:
     answer_ok: bool
     confidence: float | None
     got: str
+    # What the ranking knew of its first result (None without one), and with which model.
+    signals: Signals | None = None
+    semantic: bool = False
 
 
 @dataclass
@@ -162,9 +166,14 @@ def _answer_accepted(judgment: Judgment, found: Answer) -> bool:
     )
 
 
-def judge(index: SearchIndex, judgment: Judgment, ranking: Ranking) -> Outcome:
+def judge(
+    index: SearchIndex,
+    judgment: Judgment,
+    ranking: Ranking,
+    min_confidence: float = ANSWER_THRESHOLD,
+) -> Outcome:
     """Run one judged query and record what its first results and its answer were."""
-    answered = search_and_answer(index, judgment.q, 5, 0, ranking)
+    answered = search_and_answer(index, judgment.q, 5, 0, ranking, min_confidence)
     hits, found = answered.results.hits, answered.answer
     top = hits[0] if hits else None
     reciprocal = 0.0
@@ -175,7 +184,7 @@ def judge(index: SearchIndex, judgment: Judgment, ranking: Ranking) -> Outcome:
                 break
     first_ok = not judgment.none and top is not None and judgment.accepts(top.id, top.section)
     answer_ok = found is not None and not judgment.none and _answer_accepted(judgment, found)
-    got = f"{top.id} ({top.confidence})" if top else "nothing"
+    got = f"{top.id} ({answered.results.confidence})" if top else "nothing"
     return Outcome(
         judgment,
         first_ok,
@@ -184,12 +193,19 @@ def judge(index: SearchIndex, judgment: Judgment, ranking: Ranking) -> Outcome:
         answer_ok,
         found.confidence if found else None,
         got,
+        answered.results.signals,
+        answered.results.semantic,
     )
 
 
-def evaluate(index: SearchIndex, judgments: list[Judgment], ranking: Ranking) -> Metrics:
+def evaluate(
+    index: SearchIndex,
+    judgments: list[Judgment],
+    ranking: Ranking,
+    min_confidence: float = ANSWER_THRESHOLD,
+) -> Metrics:
     """Run every judgment with one ranking configuration and score the results."""
-    outcomes = [judge(index, j, ranking) for j in judgments]
+    outcomes = [judge(index, j, ranking, min_confidence) for j in judgments]
     answerable = [o for o in outcomes if not o.judgment.none]
     failures: list[str] = []
     for o in outcomes:

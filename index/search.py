@@ -15,7 +15,9 @@ from dataclasses import dataclass, replace
 
 from . import bm25
 from .aboutness import article_weights
+from .confidence import Signals, answer_confidence
 from .curation import curation_of, normalise
+from .lexicon import is_english
 from .lists import ListItem, find_list
 from .query import Concept, ParsedQuery, QueryText, parse_query
 from .retrieve import retrieve
@@ -64,8 +66,10 @@ RECAP_HEADINGS = frozenset(
         "wrapping up",
     )
 )
-# Below this confidence there is no answer: less than about half of what was asked is covered.
-ANSWER_THRESHOLD = 0.55
+# A passage that covers less than about half of what was asked never answers.
+MIN_COVERAGE = 0.55
+# Below this calibrated confidence (confidence.py) there is no answer.
+ANSWER_THRESHOLD = 0.7
 ANSWER_MAX_WORDS = 60
 # How far past the first result an answer is looked for when curated blocks skip passages.
 MAX_BLOCKED_LOOKAHEAD = 10
@@ -109,7 +113,8 @@ class Hit:
     snippet: str
     url: str
     score: float
-    confidence: float
+    # The idf-weighted share of the query's concepts the passage covers.
+    coverage: float
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,19 @@ class SearchResults:
     hits: list[Hit]
     index_version: str
     took_ms: float
+    # What the ranking knows about the first result (first page only), for its confidence.
+    signals: Signals | None = None
+    # Whether the sentence encoder took part (its confidence model is another).
+    semantic: bool = False
+    # A curated pin is first: the site owner stands behind it.
+    pinned: bool = False
+
+    @property
+    def confidence(self) -> float | None:
+        """Return the calibrated chance that the first result answers (first page only)."""
+        if self.pinned:
+            return 1.0
+        return answer_confidence(self.signals, self.semantic) if self.signals else None
 
 
 @dataclass(frozen=True)
@@ -148,7 +166,7 @@ def _phrase_in(alt: tuple[str, ...], terms) -> bool:
 @dataclass(frozen=True)
 class _Scored:
     score: float
-    confidence: float
+    coverage: float
     matched: frozenset[str]
 
 
@@ -301,30 +319,33 @@ def rank(
     for candidate_score, fields in candidates:
         s = _score(index, fields, parsed, idfs, ranking)
         if not ranking.rerank:
-            s = _Scored(candidate_score, 1.0, s.matched)
+            s = replace(s, score=candidate_score, coverage=1.0)
         elif candidate_score > 0:
             factor = (candidate_score / best) ** CANDIDATE_WEIGHT
             factor *= about.get(fields["article"], 1.0)
-            s = _Scored(s.score * factor, s.confidence, s.matched)
+            s = replace(s, score=s.score * factor)
         scored.append((s, fields))
     order = lambda item: (-item[0].score, item[1]["article"], item[1]["position"])  # noqa: E731
     scored.sort(key=order)
     vectors = passage_vectors(index) if ranking.rerank and ranking.semantic else None
+    lexical = scored
+    similarity: dict[str, float] = {}
     if vectors is not None and scored:
         # The encoder reranks the best lexical candidates; a deep page's tail stays below them.
         head, tail = scored[:CANDIDATES], scored[CANDIDATES:]
-        similarities = vectors.similarities(
-            parsed.corrected or parsed.text, [f["id"] for _, f in head]
-        )
-        fused = fuse([s.score for s, _ in head], similarities)
-        head = [
-            (_Scored(f, s.confidence, s.matched), fields)
-            for f, (s, fields) in zip(fused, head, strict=True)
-        ]
+        ids = [f["id"] for _, f in head]
+        similarity = dict(zip(ids, vectors.similarities(_encoder_text(parsed), ids), strict=True))
+        fused = fuse([s.score for s, _ in head], list(similarity.values()))
+        head = [(replace(s, score=f), fields) for f, (s, fields) in zip(fused, head, strict=True)]
         head.sort(key=order)
         scored = head + tail
     if pinned:
         scored, total = _pin_first(index, parsed, scored, pinned, total)
+    signals = (
+        _signals(parsed, scored, lexical, similarity)
+        if offset == 0 and scored and not pinned
+        else None
+    )
     hits = []
     for s, fields in scored[offset : offset + limit]:
         article = index.article(fields)
@@ -338,11 +359,65 @@ def rank(
                 snippet=highlight(fields["body"], s.matched),
                 url=fields["url"],
                 score=round(s.score, 4),
-                confidence=round(s.confidence, 3),
+                coverage=round(s.coverage, 3),
             )
         )
     took = (time.perf_counter() - started) * 1000
-    return SearchResults(parsed.text, parsed.corrected, total, hits, index.version, took)
+    return SearchResults(
+        parsed.text,
+        parsed.corrected,
+        total,
+        hits,
+        index.version,
+        took,
+        signals,
+        vectors is not None,
+        bool(pinned) and offset == 0,
+    )
+
+
+def _encoder_text(parsed: ParsedQuery) -> str:
+    """Return the query as the encoder reads it: an abbreviation with what it stands for.
+
+    The encoder knows English, not a site's abbreviations ("rls"): the site's synonyms say.
+    """
+    text = parsed.corrected or parsed.text
+    extra = []
+    for concept in parsed.concepts:
+        word = concept.surface
+        if " " in word or is_english(word) or len(concept.alternatives) < 2:
+            continue
+        longest = max(concept.alternatives[1:], key=len)
+        extra.append(" ".join(longest))
+    return " ".join([text, *extra])
+
+
+def _lead(scores: list[float]) -> float:
+    """Return how far the first score leads the second: 1 - second / first."""
+    if not scores or scores[0] <= 0:
+        return 0.0
+    return 1.0 - (scores[1] / scores[0] if len(scores) > 1 else 0.0)
+
+
+def _signals(
+    parsed: ParsedQuery, scored: list, lexical: list, similarity: dict[str, float]
+) -> Signals:
+    """Return what the ranking knows about its first result (confidence.py weighs it)."""
+    (top, fields), rest = scored[0], scored[1:]
+    concepts = parsed.concepts
+    cosine = similarity.get(fields["id"], 0.0)
+    others = [v for k, v in similarity.items() if k != fields["id"]]
+    return Signals(
+        coverage=min(1.0, top.coverage),
+        margin=_lead([s.score for s, _ in scored[:2]]),
+        lexical_margin=_lead([s.score for s, _ in lexical[:2]]),
+        known=sum(c.known for c in concepts) / len(concepts) if concepts else 0.0,
+        single=float(len(concepts) == 1),
+        same_article=float(bool(rest) and rest[0][1]["article"] == fields["article"]),
+        similarity=max(0.0, cosine),
+        similarity_lead=max(0.0, cosine - max(others, default=0.0)),
+        agreement=float(not similarity or fields["id"] == lexical[0][1]["id"]),
+    )
 
 
 def _pin_first(
@@ -379,14 +454,24 @@ def search(
 
 
 def answer_from(
-    results: SearchResults, parsed: ParsedQuery, blocked: frozenset[str] | set[str] = frozenset()
+    results: SearchResults,
+    parsed: ParsedQuery,
+    blocked: frozenset[str] | set[str] = frozenset(),
+    min_confidence: float = ANSWER_THRESHOLD,
 ) -> Answer | None:
     """Return the best answer among ranked results, or None when none is confident enough.
 
     A curated blocked passage is never the answer: the best passage after it answers instead.
     """
     top = next((hit for hit in results.hits if hit.id not in blocked), None)
-    if top is None or top.confidence < ANSWER_THRESHOLD:
+    if top is None or top.coverage < MIN_COVERAGE:
+        return None
+    confidence = results.confidence
+    if top is not results.hits[0] and results.signals is not None:
+        # Past a blocked passage: what the ranking knew of the first result does not carry over.
+        signals = replace(results.signals, coverage=top.coverage, margin=0.0, agreement=0.0)
+        confidence = answer_confidence(signals, results.semantic)
+    if confidence is None or confidence < min_confidence:
         return None
     return Answer(
         id=top.id,
@@ -394,7 +479,7 @@ def answer_from(
         section=top.section,
         text=best_sentences(top.text, parsed.terms, ANSWER_MAX_WORDS),
         url=top.url,
-        confidence=top.confidence,
+        confidence=confidence,
     )
 
 
@@ -416,14 +501,18 @@ def search_and_answer(
     limit: int = 1,
     offset: int = 0,
     ranking: Ranking = DEFAULT_RANKING,
+    min_confidence: float = ANSWER_THRESHOLD,
 ) -> Answered:
-    """Rank a page for what the user asked and pick the best answer (first page only)."""
+    """Rank a page for what the user asked and pick the best answer (first page only).
+
+    min_confidence lower than the service's lets the calibration see every would-be answer.
+    """
     parsed = parse(index, text, ranking)
     blocked = curation_of(index).blocked
     # Enough passages past the page that one may answer when the best ones are blocked.
     lookahead = min(len(blocked), MAX_BLOCKED_LOOKAHEAD)
     results = rank(index, parsed, limit + lookahead, offset, ranking)
-    found = answer_from(results, parsed, blocked) if offset == 0 else None
+    found = answer_from(results, parsed, blocked, min_confidence) if offset == 0 else None
     passage = next((h.text for h in results.hits if found and h.id == found.id), "")
     if lookahead:
         results = replace(results, hits=results.hits[:limit])

@@ -59,14 +59,8 @@ def query_record(
 ) -> dict:
     """Return the log record of one query (started is a time.perf_counter() reading)."""
     top = results.hits[0] if results.hits else None
-    if answer is _NO_ANSWER:
-        answered = None
-        confidence = top.confidence if top else None
-    else:
-        answered = answer is not None
-        confidence = answer.confidence if isinstance(answer, Answer) else None
-        if confidence is None and top is not None:
-            confidence = top.confidence
+    answered = None if answer is _NO_ANSWER else answer is not None
+    confidence = answer.confidence if isinstance(answer, Answer) else results.confidence
     return {
         "event": EVENT,
         "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

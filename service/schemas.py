@@ -158,7 +158,11 @@ class Answer(Schema):
     section = fields.String(required=True)
     text = fields.String(required=True)
     url = fields.String(required=True)
-    confidence = fields.Float(required=True, validate=validate.Range(0, 1))
+    confidence = fields.Float(
+        required=True,
+        validate=validate.Range(0, 1),
+        metadata={"description": "Calibrated: the share of answers at this level that were right."},
+    )
     items = fields.List(
         fields.Nested(ListItem),
         validate=validate.Length(min=3),

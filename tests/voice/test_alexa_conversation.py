@@ -39,8 +39,8 @@ def typed_answer(client, question: str) -> dict:
 SPOKEN = [
     ("CauseIntent", "restless legs", "what causes restless legs"),
     ("WhatIntent", "causes restless legs", "what causes restless legs"),
-    ("RiskIntent", "restless legs", "who gets restless legs"),
-    ("WhoIntent", "gets restless legs", "who gets restless legs"),
+    ("RiskIntent", "restless legs during pregnancy", "who gets restless legs during pregnancy"),
+    ("WhoIntent", "is at risk of rls", "who is at risk of rls"),
     ("TreatmentIntent", "restless legs", "how do I treat restless legs"),
     ("HowIntent", "do I treat restless legs", "how do I treat restless legs"),
     ("DefinitionIntent", "restless leg syndrome", "what is restless leg syndrome"),
@@ -74,10 +74,20 @@ def test_the_question_word_changes_the_answer_as_it_does_typed(alexa):
     # the causes, a right answer to "what causes restless legs" too.)
     topic = section_of(AlexaSession(alexa.post).intent("SearchIntent", "rls"))
     cause = section_of(AlexaSession(alexa.post).intent("CauseIntent", "rls"))
-    who = section_of(AlexaSession(alexa.post).intent("WhoIntent", "gets rls"))
+    who = section_of(AlexaSession(alexa.post).intent("WhoIntent", "is at risk of rls"))
     assert topic == "Introduction"
     assert len({topic, cause, who}) == 3
     assert cause == typed_answer(alexa.client, "what causes rls")["section"]
+
+
+def test_a_passage_that_may_not_answer_is_not_read_aloud(alexa):
+    # The seed's introduction matches "who gets restless legs" best but says little of who:
+    # the site lists it, the voice, like /answer, declines rather than read it out.
+    question = {"q": "who gets restless legs"}
+    assert alexa.client.get("/search", query_string=question).get_json()["results"]
+    assert alexa.client.get("/answer", query_string=question).get_json()["answer"] is None
+    spoken = said(AlexaSession(alexa.post).intent("WhoIntent", "gets restless legs"))
+    assert spoken.startswith(speech.NO_ANSWER)
 
 
 def test_a_whole_conversation_keeps_its_attributes_and_closes_on_no(session, searches):

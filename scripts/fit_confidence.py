@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Fit the answer-confidence models on the tuning half and write index/data/confidence.json.
+
+For each configuration (the sentence encoder on, and off as on Lambda) every tuning query is run
+with no confidence threshold; each would-be answer gives its signals (index/confidence.py) and
+whether the judgments accept it. A logistic model (its regularisation chosen by 5-fold
+cross-validation) weighs the signals; an isotonic fit of the out-of-fold outputs against right
+and wrong gives the step table (at least MIN_STEP answers a step), each step's rate smoothed
+as (right + 1) / (answers + 2), so a step of few answers cannot claim certainty. The test half
+is not read.
+
+Needs scikit-learn (requirements-calibrate.txt); the service reads only the JSON it writes.
+
+Example:
+    .venv/bin/pip install -r requirements-calibrate.txt
+    .venv/bin/python scripts/fit_confidence.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import astuple, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from index import confidence  # noqa: E402
+from index.confidence import MODEL_FILE, SIGNAL_NAMES  # noqa: E402
+from index.evaluate import built_index, evaluate, load_judgments  # noqa: E402
+from index.search import DEFAULT_RANKING  # noqa: E402
+from index.semantic import passage_vectors  # noqa: E402
+
+TUNING = ROOT / "tests" / "fixtures" / "eval" / "tuning.json"
+STRENGTHS = (0.3, 1.0, 3.0, 10.0, 30.0)
+FOLDS = 5
+# A step of the table holds at least this many answers.
+MIN_STEP = 10
+
+
+def observations(
+    index, judgments, semantic: bool, without: frozenset[str] = frozenset()
+) -> tuple[list[tuple[float, ...]], list[int]]:
+    """Return the signals (those named in without as 0) and the right (1) / wrong (0) label
+    of every would-be answer."""
+    metrics = evaluate(index, judgments, replace(DEFAULT_RANKING, semantic=semantic), 0.0)
+    given = [o for o in metrics.outcomes if o.answered and o.signals is not None]
+    rows = [
+        tuple(
+            0.0 if name in without else value
+            for name, value in zip(SIGNAL_NAMES, astuple(o.signals), strict=True)
+        )
+        for o in given
+    ]
+    return rows, [int(o.answer_ok) for o in given]
+
+
+def fit(x: list[tuple[float, ...]], y: list[int]) -> dict:
+    """Return the fitted model entry: weights, intercept and smoothed isotonic steps."""
+    import numpy as np
+    from sklearn.isotonic import IsotonicRegression
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import log_loss
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    features, labels = np.array(x), np.array(y)
+    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=0)
+
+    def out_of_fold(strength: float):
+        model = LogisticRegression(C=strength, max_iter=5000)
+        return cross_val_predict(model, features, labels, cv=folds, method="predict_proba")[:, 1]
+
+    losses = {c: log_loss(labels, out_of_fold(c)) for c in STRENGTHS}
+    strength = min(STRENGTHS, key=losses.__getitem__)
+    model = LogisticRegression(C=strength, max_iter=5000).fit(features, labels)
+    held_out = out_of_fold(strength)
+    isotonic = IsotonicRegression(out_of_bounds="clip").fit(held_out, labels)
+    levels = isotonic.predict(held_out)
+    blocks: list[list[float]] = []  # [lowest output, right, answers], ascending
+    for level in sorted(set(levels.tolist())):
+        inside = levels == level
+        block = [float(held_out[inside].min()), int(labels[inside].sum()), int(inside.sum())]
+        if blocks and (block[2] < MIN_STEP or blocks[-1][2] < MIN_STEP):
+            # Too few answers to stand alone: join the step below (the cautious side).
+            blocks[-1][1] += block[1]
+            blocks[-1][2] += block[2]
+        else:
+            blocks.append(block)
+    rates = [(right + 1) / (count + 2) for _, right, count in blocks]
+    for i in range(len(rates) - 2, -1, -1):  # smoothing may undo the order: keep it, cautiously
+        rates[i] = min(rates[i], rates[i + 1])
+    steps = [
+        [round(low, 6), round(rate, 4)] for (low, _, _), rate in zip(blocks, rates, strict=True)
+    ]
+    steps[0][0] = 0.0
+    return {
+        "signals": list(SIGNAL_NAMES),
+        "weights": [round(float(w), 6) for w in model.coef_[0]],
+        "intercept": round(float(model.intercept_[0]), 6),
+        "regularisation": strength,
+        "cross_validated_log_loss": round(losses[strength], 4),
+        "answers": len(labels),
+        "right": int(labels.sum()),
+        "steps": steps,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Fit both configurations and write the model file; print each step table."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--judgments", type=Path, default=TUNING, help="the tuning half")
+    parser.add_argument("--out", type=Path, default=MODEL_FILE, help="model file to write")
+    parser.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        choices=SIGNAL_NAMES,
+        help="leave a signal out (to measure what it adds); write --out elsewhere",
+    )
+    args = parser.parse_args(argv)
+    judgments, content = load_judgments(args.judgments)
+    # The would-be answers must not depend on the model being replaced (it may not even read).
+    confidence.MODEL_FILE = args.out.with_suffix(".none")
+    models = {}
+    with built_index([ROOT / p for p in content]) as index:
+        if passage_vectors(index) is None:
+            print("the sentence encoder is not set up (requirements-semantic.txt)", file=sys.stderr)
+            return 1
+        for name, semantic in (("semantic", True), ("lexical", False)):
+            x, y = observations(index, judgments, semantic, frozenset(args.without))
+            models[name] = fit(x, y)
+            steps = ", ".join(f"≥{low:.2f}→{rate:.2f}" for low, rate in models[name]["steps"])
+            loss = models[name]["cross_validated_log_loss"]
+            print(f"{name}: {len(y)} answers, {sum(y)} right, log loss {loss}; steps {steps}")
+    source = args.judgments.resolve().relative_to(ROOT) if args.judgments.is_absolute() else None
+    document = {
+        "source": f"scripts/fit_confidence.py on {source or args.judgments}",
+        "models": models,
+    }
+    args.out.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
