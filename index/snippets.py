@@ -35,19 +35,20 @@ def highlight(text: str, terms: set[str], max_words: int = 40) -> str:
     """Return HTML-escaped text around the densest run of matches, terms wrapped in <mark>."""
     words = _words(text)
     cut = len(words) > MAX_HIGHLIGHT_WORDS  # the snippet comes from the first words only
-    spans = [(s, e, term in terms) for s, e, term in words[:MAX_HIGHLIGHT_WORDS]]
-    if not spans:
+    count = min(len(words), MAX_HIGHLIGHT_WORDS)
+    if not count:
         return escape(text)
-    start_word = 0
-    if len(spans) > max_words:
-        start_word = _densest_window(spans, max_words)
-    window = spans[start_word : start_word + max_words]
-    begin = 0 if start_word == 0 else window[0][0]
-    end = len(text) if start_word + max_words >= len(spans) and not cut else window[-1][1]
+    # Only the matches are listed: a passage has hundreds of words and a few matches.
+    hits = [i for i in range(count) if words[i][2] in terms]
+    start_word = _densest_window(hits, count, max_words) if count > max_words else 0
+    stop_word = min(start_word + max_words, count)
+    begin = 0 if start_word == 0 else words[start_word][0]
+    end = len(text) if stop_word >= count and not cut else words[stop_word - 1][1]
     parts = ["…" if begin else ""]
     cursor = begin
-    for s, e, matched in window:
-        if matched:
+    for i in hits:
+        if start_word <= i < stop_word:
+            s, e = words[i][0], words[i][1]
             parts.append(escape(text[cursor:s]))
             parts.append(f"<mark>{escape(text[s:e])}</mark>")
             cursor = e
@@ -57,15 +58,15 @@ def highlight(text: str, terms: set[str], max_words: int = 40) -> str:
     return "".join(parts).replace("\n\n", " ")
 
 
-def _densest_window(spans: list[tuple[int, int, bool]], size: int) -> int:
-    """Return the first word of the size-word window with the most matches, in linear time."""
-    hits = [i for i, span in enumerate(spans) if span[2]]
+def _densest_window(hits: list[int], count: int, size: int) -> int:
+    """Return the first word of the size-word window (of count words) with the most of the
+    matching words hits, in linear time."""
     best, best_count = 0, -1
     low = high = 0  # hits[low:high] are the matches inside the window being scored
     # A window starts 5 words before a match (a little lead-in reads better). Starts only move
     # forward, so both ends of the run of matches inside it do too.
     for i in hits or [0]:
-        first = max(0, min(i - 5, len(spans) - size))
+        first = max(0, min(i - 5, count - size))
         while low < len(hits) and hits[low] < first:
             low += 1
         high = max(high, low)
