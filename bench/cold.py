@@ -67,11 +67,11 @@ def _sizes(zip_path: Path, prefix: str = "") -> dict:
     }
 
 
-# What the semantic rerank adds to Lambda (requirements-semantic.txt, except packaging, which
-# the function zip already has): built as a second layer the way ops/package.py builds the
-# cryptography one, from this venv's wheels; the models folder goes into the function zip,
-# where index/semantic.py looks for it by default.
-ENCODER_DISTRIBUTIONS = ("onnxruntime", "tokenizers", "numpy", "flatbuffers", "protobuf")
+# What the semantic rerank adds to Lambda: the pins requirements-semantic.txt adds to the runtime's
+# (packaging, already in the function zip, is left out). Built as a second layer the way
+# ops/package.py builds the cryptography one, from this venv's wheels; the models folder goes
+# into the function zip, where index/semantic.py looks for it by default.
+SEMANTIC_REQUIREMENTS = ROOT / "requirements-semantic.txt"
 
 
 def encoder_layer(out: Path) -> Path:
@@ -82,11 +82,12 @@ def encoder_layer(out: Path) -> Path:
     from ops.checks import distribution_top_levels
     from ops.layer import stage_layer
     from ops.package import compile_tree, write_zip
-    from ops.venvs import canonical, site_packages
+    from ops.venvs import RUNTIME_REQUIREMENTS, read_pins, site_packages
 
     venv = Path(sys.prefix)
     dists = distribution_top_levels(venv)
-    tops = set().union(*(dists[canonical(d)] for d in ENCODER_DISTRIBUTIONS))
+    added = read_pins(SEMANTIC_REQUIREMENTS).keys() - read_pins(RUNTIME_REQUIREMENTS).keys()
+    tops = set().union(*(dists[name] for name in added))
     with tempfile.TemporaryDirectory(prefix="encoder-layer-") as tmp:
         tree = Path(tmp) / "layer"
         stage_layer(site_packages(venv), tops, tree)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 
-ENCODER_ENV = "SEARCH_ENCODER"
+from index.semantic import ENCODER_ENV
+
 # None removes the variable: the encoder is on by default when requirements-semantic.txt is in.
 CONFIGS: dict[str, dict[str, str | None]] = {
     "lexical": {ENCODER_ENV: "off"},

@@ -70,6 +70,9 @@ class Model:
 
 @cache
 def _models() -> dict[str, Model]:
+    """Return the fitted models by configuration, read once; none when no file is fitted."""
+    if not MODEL_FILE.is_file():
+        return {}
     data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     models = {}
     for name, entry in data["models"].items():
@@ -83,10 +86,15 @@ def _models() -> dict[str, Model]:
     return models
 
 
+def use_model_file(path: Path) -> None:
+    """Read the models from path from now on (the fit must not use the file it replaces)."""
+    global MODEL_FILE
+    MODEL_FILE = path
+    _models.cache_clear()
+
+
 def model_for(semantic: bool) -> Model | None:
     """Return the model fitted for the configuration (with or without the encoder), if any."""
-    if not MODEL_FILE.is_file():
-        return None
     return _models().get("semantic" if semantic else "lexical")
 
 

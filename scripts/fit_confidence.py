@@ -27,8 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index import confidence  # noqa: E402
-from index.confidence import MODEL_FILE, SIGNAL_NAMES  # noqa: E402
+from index.confidence import MODEL_FILE, SIGNAL_NAMES, use_model_file  # noqa: E402
 from index.evaluate import built_index, evaluate, load_judgments  # noqa: E402
 from index.search import DEFAULT_RANKING  # noqa: E402
 from index.semantic import passage_vectors  # noqa: E402
@@ -124,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     judgments, content = load_judgments(args.judgments)
     # The would-be answers must not depend on the model being replaced (it may not even read).
-    confidence.MODEL_FILE = args.out.with_suffix(".none")
+    use_model_file(args.out.with_suffix(".none"))
     models = {}
     with built_index([ROOT / p for p in content]) as index:
         if passage_vectors(index) is None:

@@ -222,7 +222,7 @@ def test_every_confidence_given_is_a_rate_the_judgments_back(eval_metrics):
     """A confidence is one of the fitted steps' right-rates (or 1.0 for a curated pin)."""
     from index.confidence import model_for
 
-    rates = {semantic: [rate for _, rate in model_for(semantic).steps] for semantic in (1, 0)}
+    rates = {s: [rate for _, rate in model_for(s).steps] for s in (True, False)}
     given = {o.confidence for m in eval_metrics.values() for o in m.answered}
     assert given <= {round(r, 3) for r in rates[True]}
     for step_rates in rates.values():
