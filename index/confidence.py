@@ -6,7 +6,8 @@ encoder agrees) goes into a logistic model, and the model's output into a step t
 often answers at that level were right. Both are fitted on the tuning half of the evaluation by
 scripts/fit_confidence.py into data/confidence.json, one model per configuration (with and
 without the sentence encoder), and checked on the test half (docs/relevance.md). A step's rate
-is smoothed toward one half, so a confidence is never higher than its judgments back.
+is the lower bound of its share right (scripts/fit_confidence.py), so a confidence is never higher
+than its judgments back.
 """
 
 from __future__ import annotations

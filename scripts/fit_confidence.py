@@ -5,9 +5,10 @@ For each configuration (the sentence encoder on, and off as on Lambda) every tun
 with no confidence threshold; each would-be answer gives its signals (index/confidence.py) and
 whether the judgments accept it. A logistic model (its regularisation chosen by 5-fold
 cross-validation) weighs the signals; an isotonic fit of the out-of-fold outputs against right
-and wrong gives the step table (at least MIN_STEP answers a step), each step's rate smoothed
-as (right + 1) / (answers + 2), so a step of few answers cannot claim certainty. The test half
-is not read.
+and wrong gives the step table (at least MIN_STEP answers a step). Each step's rate is the
+lower bound of its share right at CERTAINTY (the Beta posterior's quantile under a Jeffreys
+prior): a step of few answers, or with a few wrong, cannot claim more than they back. The test
+half is not read.
 
 Needs scikit-learn (requirements-calibrate.txt); the service reads only the JSON it writes.
 
@@ -37,6 +38,9 @@ STRENGTHS = (0.3, 1.0, 3.0, 10.0, 30.0)
 FOLDS = 5
 # A step of the table holds at least this many answers.
 MIN_STEP = 10
+# A step's confidence is the share right its judgments show with this certainty: its lower
+# bound, not its mean, so that a step of 38 answers with 2 wrong does not claim 0.9.
+CERTAINTY = 0.9
 
 
 def observations(
@@ -54,6 +58,13 @@ def observations(
         for o in given
     ]
     return rows, [int(o.answer_ok) for o in given]
+
+
+def backed_rate(right: int, answers: int) -> float:
+    """Return the share right that a step's judgments back with CERTAINTY (Jeffreys prior)."""
+    from scipy.stats import beta
+
+    return float(beta.ppf(1 - CERTAINTY, right + 0.5, answers - right + 0.5))
 
 
 def fit(x: list[tuple[float, ...]], y: list[int]) -> dict:
@@ -87,8 +98,8 @@ def fit(x: list[tuple[float, ...]], y: list[int]) -> dict:
             blocks[-1][2] += block[2]
         else:
             blocks.append(block)
-    rates = [(right + 1) / (count + 2) for _, right, count in blocks]
-    for i in range(len(rates) - 2, -1, -1):  # smoothing may undo the order: keep it, cautiously
+    rates = [backed_rate(right, count) for _, right, count in blocks]
+    for i in range(len(rates) - 2, -1, -1):  # the bounds may undo the order: keep it, cautiously
         rates[i] = min(rates[i], rates[i + 1])
     steps = [
         [round(low, 6), round(rate, 4)] for (low, _, _), rate in zip(blocks, rates, strict=True)

@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from index.popular import MAX_QUERIES  # noqa: E402
 from service.query_report import (  # noqa: E402
+    LOW_CONFIDENCE,
     ReportError,
     format_popular,
     format_report,
@@ -50,9 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--low-confidence",
         type=float,
-        default=0.7,
+        default=LOW_CONFIDENCE,
         metavar="C",
-        help="list answers and top hits with confidence below C (default: 0.7)",
+        help=f"list answers and top hits with confidence below C (default: {LOW_CONFIDENCE})",
     )
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.add_argument(

@@ -22,6 +22,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# Answers below this are the weakest the service gives (about four in five right): worth a look.
+LOW_CONFIDENCE = 0.7
+
 EVENT = "query"
 _CLI_OUTPUT = re.compile(r'^\s*\{\s*"(events|nextForwardToken|searchedLogStreams)"')
 
@@ -212,7 +215,7 @@ def _latency(values: list[float]) -> dict | None:
     }
 
 
-def summarize(records: Iterable[dict], low_confidence: float = 0.7) -> Summary:
+def summarize(records: Iterable[dict], low_confidence: float = LOW_CONFIDENCE) -> Summary:
     """Count records into a Summary."""
     summary = Summary(low_confidence=low_confidence)
     for record in records:
