@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import threading
-import weakref
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -151,23 +150,23 @@ class PassageVectors:
         return [v if r >= 0 else 0.0 for v, r in zip(found, rows, strict=True)]
 
 
-_LOADED: weakref.WeakKeyDictionary[Any, PassageVectors | None] = weakref.WeakKeyDictionary()
-
-
 def passage_vectors(index: Any) -> PassageVectors | None:
     """Return the index's passage vectors when the semantic rerank can run on it, else None."""
-    if index in _LOADED:
-        return _LOADED[index]
-    found = None
-    entry = index.manifest.get("semantic")
-    if entry and (index.path / VECTORS_FILE).is_file():
-        encoder = load_encoder()
-        if encoder is not None and encoder.fingerprint == entry.get("encoder"):
-            with encoder.np.load(index.path / VECTORS_FILE) as data:
-                vectors = data["vectors"].astype(encoder.np.float32)
-                found = PassageVectors(vectors, [str(i) for i in data["ids"]], encoder)
-    _LOADED[index] = found
-    return found
+    return index.derived("passage_vectors", lambda: (_read_vectors(index),))[0]
+
+
+def _read_vectors(index: Any) -> PassageVectors | None:
+    entry, handle = index.manifest.get("semantic"), index.vectors_file
+    if not entry or handle is None:
+        return None
+    encoder = load_encoder()
+    if encoder is None or encoder.fingerprint != entry.get("encoder"):
+        return None
+    # From the file the index opened, not its path: a later build may have pruned the folder.
+    handle.seek(0)
+    with encoder.np.load(handle) as data:
+        vectors = data["vectors"].astype(encoder.np.float32)
+        return PassageVectors(vectors, [str(i) for i in data["ids"]], encoder)
 
 
 def fuse(scores: list[float], similarities: list[float]) -> list[float]:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
@@ -35,6 +35,7 @@ from .errors import IndexMissing, IndexUnreadable, SearchError
 from .impacts import ImpactPostings
 from .layout import CURRENT_FILE, MANIFEST_FILE
 from .schema import SCHEMA_VERSION
+from .semantic import VECTORS_FILE
 from .spelling import Speller
 from .synonyms import EMPTY, SynonymMap, load_synonyms
 
@@ -172,6 +173,13 @@ class SearcherVocabulary:
         return corrector.suggest(text, limit=limit, maxdist=maxdist, prefix=prefix)
 
 
+def _open_or_none(path: Path) -> BinaryIO | None:
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        return None
+
+
 class SearchIndex:
     """One opened index version: manifest, impact postings, stored fields, vocabulary, caches."""
 
@@ -231,6 +239,11 @@ class SearchIndex:
         self._derived_lock = threading.Lock()
         # None: files not checksummed yet; "": all match; else what is wrong (see verify()).
         self._verified: str | None = None
+        # The passage vectors (semantic.py) are read on the first semantic query; opened now, so
+        # that a build pruning this version later cannot take them from a request in flight.
+        self.vectors_file = _open_or_none(path / VECTORS_FILE)
+        if self.vectors_file is not None:
+            weakref.finalize(self, self.vectors_file.close)
 
     @contextmanager
     def _reading(self, what: str) -> Iterator[Searcher]:

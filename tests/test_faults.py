@@ -141,6 +141,30 @@ def test_a_swap_to_an_unreadable_version_keeps_the_last_good_one_serving(tmp_pat
     assert (status, body["index_version"]) == (200, fixed)
 
 
+def test_a_version_pruned_while_open_still_ranks_with_the_encoder(tmp_path):
+    """Two builds later the version a worker holds is deleted: its requests rank as before."""
+    from index.semantic import encoder_dir
+
+    if encoder_dir() is None:
+        pytest.skip("the sentence encoder is not set up (requirements-semantic.txt)")
+    content = make_content(tmp_path / "content")
+    root = tmp_path / "index"
+    build_index(content, root)
+    path = "/search?" + urlencode({"q": "can low iron levels cause it"})
+
+    def ranked(response) -> list:
+        return [(r["id"], r["score"]) for r in response.get_json()["results"]]
+
+    expected = ranked(create_app({"SEARCH_INDEX_DIR": str(root)}).test_client().get(path))
+    client = create_app({"SEARCH_INDEX_DIR": str(root)}).test_client()
+    assert _health(client)[0] == 200  # opened; the vectors are read on the first query
+    shutil.rmtree(_version_dir(root))
+    response = client.get(path)
+    check_response(response.status_code, response.headers, response.get_data())
+    assert response.status_code == 200
+    assert ranked(response) == expected
+
+
 def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
     return {
         str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns)
