@@ -15,6 +15,7 @@ Needs scikit-learn (requirements-calibrate.txt); the service reads only the JSON
 Example:
     .venv/bin/pip install -r requirements-calibrate.txt
     .venv/bin/python scripts/fit_confidence.py
+    .venv/bin/python scripts/fit_confidence.py --held-out --out /tmp/confidence.json
 """
 
 from __future__ import annotations
@@ -28,8 +29,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index.confidence import MODEL_FILE, SIGNAL_NAMES, use_model_file  # noqa: E402
-from index.evaluate import built_index, evaluate, load_judgments  # noqa: E402
+from index.confidence import (  # noqa: E402
+    MODEL_FILE,
+    SIGNAL_NAMES,
+    Model,
+    Signals,
+    use_model_file,
+)
+from index.evaluate import HIGH_CONFIDENCE, built_index, evaluate, load_judgments  # noqa: E402
 from index.search import DEFAULT_RANKING  # noqa: E402
 from index.semantic import passage_vectors  # noqa: E402
 
@@ -45,9 +52,9 @@ CERTAINTY = 0.9
 
 def observations(
     index, judgments, semantic: bool, without: frozenset[str] = frozenset()
-) -> tuple[list[tuple[float, ...]], list[int]]:
-    """Return the signals (those named in without as 0) and the right (1) / wrong (0) label
-    of every would-be answer."""
+) -> tuple[list[tuple[float, ...]], list[int], list[str]]:
+    """Return the signals (those named in without as 0), the right (1) / wrong (0) label and
+    the article of every would-be answer."""
     metrics = evaluate(index, judgments, replace(DEFAULT_RANKING, semantic=semantic), 0.0)
     given = [o for o in metrics.outcomes if o.answered and o.signals is not None]
     rows = [
@@ -57,7 +64,13 @@ def observations(
         )
         for o in given
     ]
-    return rows, [int(o.answer_ok) for o in given]
+    articles = [o.got.split("/")[0] for o in given]
+    return rows, [int(o.answer_ok) for o in given], articles
+
+
+def mean_rate(right: int, answers: int) -> float:
+    """Return a step's share right smoothed toward one half (what the bound replaced)."""
+    return (right + 1) / (answers + 2)
 
 
 def backed_rate(right: int, answers: int) -> float:
@@ -67,8 +80,9 @@ def backed_rate(right: int, answers: int) -> float:
     return float(beta.ppf(1 - CERTAINTY, right + 0.5, answers - right + 0.5))
 
 
-def fit(x: list[tuple[float, ...]], y: list[int]) -> dict:
-    """Return the fitted model entry: weights, intercept and smoothed isotonic steps."""
+def fit(x: list[tuple[float, ...]], y: list[int], rate=backed_rate) -> dict:
+    """Return the fitted model entry: weights, intercept and isotonic steps (rate gives each
+    step's confidence from its right answers and answers)."""
     import numpy as np
     from sklearn.isotonic import IsotonicRegression
     from sklearn.linear_model import LogisticRegression
@@ -98,7 +112,7 @@ def fit(x: list[tuple[float, ...]], y: list[int]) -> dict:
             blocks[-1][2] += block[2]
         else:
             blocks.append(block)
-    rates = [backed_rate(right, count) for _, right, count in blocks]
+    rates = [rate(right, count) for _, right, count in blocks]
     for i in range(len(rates) - 2, -1, -1):  # the bounds may undo the order: keep it, cautiously
         rates[i] = min(rates[i], rates[i + 1])
     steps = [
@@ -117,6 +131,25 @@ def fit(x: list[tuple[float, ...]], y: list[int]) -> dict:
     }
 
 
+def held_out(x: list, y: list[int], articles: list[str]) -> str:
+    """Fit on all but one sixth of the articles and judge the answers of that sixth, in turn:
+    answers at >= 0.9 and how many of them are wrong, with each step rate."""
+    from sklearn.model_selection import GroupKFold
+
+    out = []
+    for name, rate in (("mean", mean_rate), ("bound", backed_rate)):
+        confident = wrong = 0
+        for train, test in GroupKFold(6).split(x, y, articles):
+            entry = fit([x[i] for i in train], [y[i] for i in train], rate)
+            model = Model(tuple(entry["weights"]), entry["intercept"], tuple(entry["steps"]))
+            for i in test:
+                if model.confidence(Signals(*x[i])) >= HIGH_CONFIDENCE:
+                    confident += 1
+                    wrong += not y[i]
+        out.append(f"{name}: {confident} at >= {HIGH_CONFIDENCE}, {wrong} wrong")
+    return "; ".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Fit both configurations and write the model file; print each step table."""
     parser = argparse.ArgumentParser(
@@ -131,6 +164,11 @@ def main(argv: list[str] | None = None) -> int:
         choices=SIGNAL_NAMES,
         help="leave a signal out (to measure what it adds); write --out elsewhere",
     )
+    parser.add_argument(
+        "--held-out",
+        action="store_true",
+        help="also judge each step rate on articles left out of the fit (mean and bound)",
+    )
     args = parser.parse_args(argv)
     judgments, content = load_judgments(args.judgments)
     # The would-be answers must not depend on the model being replaced (it may not even read).
@@ -141,11 +179,13 @@ def main(argv: list[str] | None = None) -> int:
             print("the sentence encoder is not set up (requirements-semantic.txt)", file=sys.stderr)
             return 1
         for name, semantic in (("semantic", True), ("lexical", False)):
-            x, y = observations(index, judgments, semantic, frozenset(args.without))
+            x, y, articles = observations(index, judgments, semantic, frozenset(args.without))
             models[name] = fit(x, y)
             steps = ", ".join(f"≥{low:.2f}→{rate:.2f}" for low, rate in models[name]["steps"])
             loss = models[name]["cross_validated_log_loss"]
             print(f"{name}: {len(y)} answers, {sum(y)} right, log loss {loss}; steps {steps}")
+            if args.held_out:
+                print(f"  held-out articles: {held_out(x, y, articles)}")
     source = args.judgments.resolve().relative_to(ROOT) if args.judgments.is_absolute() else None
     document = {
         "source": f"scripts/fit_confidence.py on {source or args.judgments}",
