@@ -6,12 +6,14 @@ import re
 from array import array
 from functools import lru_cache
 from html import escape
-from itertools import islice
+from itertools import accumulate, compress
 
 from .text import WORD_RE, stem
 
 # Words a snippet looks at, at most (a passage is at most 12,000 characters, ~2,500 words).
 MAX_HIGHLIGHT_WORDS = 5_000
+# WORD_RE as one group: split() then returns the words between the gaps.
+_WORD_SPLIT = re.compile(f"({WORD_RE.pattern})")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-Z0-9])")
 
 
@@ -30,10 +32,12 @@ def _words(text: str) -> tuple[array, array, tuple[str, ...]]:
     # splits long sections; an index built before it may not have). Two arrays and a tuple of
     # strings, not a tuple per word: entries come and go with every query, and hundreds of
     # objects each would make the garbage collector's pauses long (tens of ms at 64k passages).
-    found = list(islice(WORD_RE.finditer(text), MAX_HIGHLIGHT_WORDS + 1))
-    starts = array("I", [m.start() for m in found])
-    ends = array("I", [m.end() for m in found])
-    return starts, ends, tuple([stem(m.group().lower()) for m in found])
+    # Split into gap, word, gap, word, ..., rest: the running sum of the pieces' lengths gives
+    # each word's start and end without a Python step per word (snippets were ~15 % of a query).
+    pieces = _WORD_SPLIT.split(text, MAX_HIGHLIGHT_WORDS + 1)
+    words = pieces[1::2]
+    bounds = array("I", accumulate(map(len, pieces[:-1])))
+    return bounds[0::2], bounds[1::2], tuple(map(stem, map(str.lower, words)))
 
 
 def highlight(text: str, terms: set[str], max_words: int = 40) -> str:
@@ -44,7 +48,7 @@ def highlight(text: str, terms: set[str], max_words: int = 40) -> str:
     if not count:
         return escape(text)
     # Only the matches are listed: a passage has hundreds of words and a few matches.
-    hits = [i for i in range(count) if stems[i] in terms]
+    hits = list(compress(range(count), map(terms.__contains__, stems)))
     start_word = _densest_window(hits, count, max_words) if count > max_words else 0
     stop_word = min(start_word + max_words, count)
     begin = 0 if start_word == 0 else starts[start_word]
