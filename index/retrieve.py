@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
-from operator import itemgetter
+from collections.abc import Iterable, Sequence
+from functools import partial
+from itertools import compress, repeat
+from operator import add, eq, ge, is_not, itemgetter, mul
 
 from . import bm25
 from .impacts import ImpactPostings
@@ -34,6 +36,7 @@ OR_POOL = 5_000
 # postings into a dict (0.7 µs against 60-90 ns a posting, measured at 64k passages): below
 # one probe per this many postings, bisection is cheaper.
 PROBE_COST = 8
+_PRESENT = partial(is_not, None)
 
 
 def _alternative(postings: ImpactPostings, alt: Phrase) -> dict[int, float]:
@@ -87,47 +90,66 @@ class _Concept:
             self._table = concept_postings(postings, alternatives)
             self.size = len(self._table)
 
-    def items(self) -> Iterator[tuple[int, float]]:
-        """Yield (passage, weight) in the order concept_postings' dict would hold them."""
+    def columns(self) -> tuple[Sequence[int], Sequence[float]]:
+        """Return the passages and their weights, in the order concept_postings' dict has."""
         if self._term is None:
-            return iter(self._table.items())
-        return zip(self._docs, self._weights, strict=True)
+            return list(self._table), list(self._table.values())
+        return self._docs, self._weights
 
-    def weigh(self, docs: list[int]) -> list[float | None]:
-        """Return each passage's weight in this concept, None where the concept is absent."""
+    def weigh(self, docs: list[int]) -> tuple[list[bool], list[float | None]]:
+        """Return whether each passage is in this concept, and its weight there when it is."""
         table = self._table
         if table is None and len(docs) * PROBE_COST >= self.size:
             table = self._table = self._postings.weights(self._term)
         if table is not None:
-            return list(map(table.get, docs))
-        numbers, weights, size = self._docs, self._weights, self.size
-        out: list[float | None] = []
-        for doc in docs:
-            i = bisect_left(numbers, doc)
-            out.append(weights[i] if i < size and numbers[i] == doc else None)
-        return out
+            weights = list(map(table.get, docs))
+            return list(map(_PRESENT, weights)), weights
+        # Bisection for each passage, in C: the position, clamped to the last posting, holds
+        # the passage exactly when the concept has it.
+        numbers = self._docs
+        at = list(map(min, map(bisect_left, repeat(numbers), docs), repeat(self.size - 1)))
+        found = list(map(eq, map(numbers.__getitem__, at), docs))
+        return found, list(map(self._weights.__getitem__, at))
 
 
 def _every(
     first: _Concept, first_idf: float, rest: Iterable[tuple[_Concept, float]]
 ) -> tuple[list[int], list[float]]:
     """Return the passages in every concept and their scores, in first's order."""
-    # Two flat lists, not a tuple per passage: thousands of short-lived tuples a query would
-    # make the garbage collector run (and walk the caches) far more often.
-    docs = [doc for doc, _ in first.items()]
-    scores = [weight * first_idf for _, weight in first.items()]
+    # Flat lists filtered and summed by C-level maps: no tuple, no Python step per passage.
+    found, weights = first.columns()
+    docs = list(found)
+    scores = list(map(mul, weights, repeat(first_idf)))
     for other, idf in rest:
         if not docs:
             break
-        weights = other.weigh(docs)
-        kept_docs, kept_scores = [], []
-        for doc, score, weight in zip(docs, scores, weights, strict=True):
-            if weight is not None:
-                kept_docs.append(doc)
-                # Summed in the same order as one passage at a time would: the same floats.
-                kept_scores.append(score + weight * idf)
-        docs, scores = kept_docs, kept_scores
+        present, weights = other.weigh(docs)
+        docs = list(compress(docs, present))
+        # score + weight * idf, in the same order as one passage at a time: the same floats.
+        added = map(mul, compress(weights, present), repeat(idf))
+        scores = list(map(add, compress(scores, present), added))
     return docs, scores
+
+
+def _best(limit: int, docs: Sequence[int], scores: Sequence[float]) -> list[tuple[int, float]]:
+    """Return heapq.nlargest(limit, zip(docs, scores), key=score): ties keep the earlier."""
+    if len(scores) > limit:
+        # Only the passages scoring at least the limit-th best can be among the best; sorting
+        # them (stable, as nlargest is) is cheaper than nlargest's Python step per passage.
+        threshold = heapq.nlargest(limit, scores)[-1]
+        kept = compress(zip(docs, scores, strict=True), map(ge, scores, repeat(threshold)))
+        return sorted(kept, key=itemgetter(1), reverse=True)[:limit]
+    return sorted(zip(docs, scores, strict=True), key=itemgetter(1), reverse=True)
+
+
+def _add(pool: dict[int, float], found: _Concept, idf: float) -> None:
+    """Add every passage of found to pool, its weight times idf added to what pool held."""
+    docs, weights = found.columns()
+    added = dict(zip(docs, map(mul, weights, repeat(idf)), strict=True))
+    for doc in added.keys() & pool.keys():
+        added[doc] = pool[doc] + added[doc]
+    # Passages already in the pool keep their place; new ones follow in found's order.
+    pool.update(added)
 
 
 def retrieve(
@@ -145,27 +167,24 @@ def retrieve(
     (first, first_idf), rest = weighted[0], weighted[1:]
 
     if not rest:
-        best = heapq.nlargest(limit, first.items(), key=itemgetter(1))
+        best = _best(limit, *first.columns())
         return first.size, [(w * first_idf, doc) for doc, w in best]
 
     matches, scores = _every(first, first_idf, rest)
-    best = heapq.nlargest(limit, zip(matches, scores, strict=True), key=itemgetter(1))
+    best = _best(limit, matches, scores)
     if len(best) >= limit:
         return len(matches), [(score, doc) for doc, score in best]
 
     pool: dict[int, float] = {}
     for found, idf in weighted:
         if len(pool) + found.size <= OR_POOL or not pool:
-            for doc, weight in found.items():
-                if doc in pool:
-                    pool[doc] += weight * idf
-                else:
-                    pool[doc] = weight * idf
+            _add(pool, found, idf)
         else:
             docs = list(pool)
-            for doc, weight in zip(docs, found.weigh(docs), strict=True):
-                if weight is not None:
-                    pool[doc] += weight * idf
+            present, weights = found.weigh(docs)
+            hits = zip(compress(docs, present), compress(weights, present), strict=True)
+            for doc, weight in hits:
+                pool[doc] += weight * idf
     for doc in matches:
         pool.pop(doc, None)
     more = heapq.nlargest(limit - len(best), pool.items(), key=itemgetter(1))
