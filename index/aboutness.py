@@ -21,7 +21,11 @@ ABOUT_PENALTY = 0.3
 
 
 def _names(topic: frozenset[str], alternatives: tuple[Phrase, ...]) -> bool:
-    return any(all(t in topic for t in alt) for alt in alternatives)
+    for alt in alternatives:
+        # One word (nearly every alternative): a plain membership test, no generator.
+        if alt[0] in topic if len(alt) == 1 else all(t in topic for t in alt):
+            return True
+    return False
 
 
 def article_weights(
@@ -40,18 +44,19 @@ def article_weights(
         topics[slug] = article.topic_terms if article else frozenset()
     if len(topics) < 2:
         return {}
-    weighted: list[tuple[tuple[Phrase, ...], float]] = []
+    # Whether each candidate article names each concept, worked out once for both sums below.
+    weighted: list[tuple[list[bool], float]] = []
     for concept in parsed.concepts:
-        naming = sum(_names(topic, concept.alternatives) for topic in topics.values())
+        named = [_names(topic, concept.alternatives) for topic in topics.values()]
+        naming = sum(named)
         if naming:
             # Rarer among the competing articles' subjects: says more about which one answers.
-            weighted.append((concept.alternatives, math.log(len(topics) / naming)))
+            weighted.append((named, math.log(len(topics) / naming)))
     total = sum(w for _, w in weighted)
     if total <= 0:
         return {}
     about = {
-        slug: sum(w for alts, w in weighted if _names(topic, alts)) / total
-        for slug, topic in topics.items()
+        slug: sum(w for named, w in weighted if named[i]) / total for i, slug in enumerate(topics)
     }
     best = max(about.values(), default=0.0)
     if best <= 0:

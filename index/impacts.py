@@ -191,22 +191,31 @@ class ImpactPostings:
                 yield self._body_dfs[at], self._terms[at]
             at += 1
 
+    def postings(self, term: str) -> tuple[array, array]:
+        """Return term's passage numbers (ascending) and their weights, empty when unknown."""
+        docs, weights = array("I"), array("f")
+        at = self._find(term)
+        if at >= 0:
+            count = self._counts[at]
+            offset = self._starts[at] * _POSTING_BYTES
+            middle = offset + count * docs.itemsize
+            # One copy of each packed run, no object per posting.
+            docs.frombytes(self._data[offset:middle])
+            weights.frombytes(self._data[middle : middle + count * weights.itemsize])
+        return docs, weights
+
+    def cached_weights(self, term: str) -> dict[int, float] | None:
+        """Return term's {passage number: weight} when a query decoded it lately, else None."""
+        return self._cache.get(term) if self.df(term) >= CACHE_MIN_DF else None
+
     def weights(self, term: str) -> dict[int, float]:
         """Return {passage number: weight} of term (empty when the index lacks it); read-only."""
-        at = self._find(term)
-        if at < 0:
-            return {}
-        count = self._counts[at]
+        count = self.df(term)
         if count >= CACHE_MIN_DF:
             found = self._cache.get(term)
             if found is not None:
                 return found
-        offset = self._starts[at] * _POSTING_BYTES
-        docs, weights = array("I"), array("f")
-        middle = offset + count * docs.itemsize
-        docs.frombytes(self._data[offset:middle])
-        weights.frombytes(self._data[middle : middle + count * weights.itemsize])
-        found = dict(zip(docs, weights, strict=True))
+        found = dict(zip(*self.postings(term), strict=True))
         if count >= CACHE_MIN_DF:
             self._cache.put(term, found)
         return found

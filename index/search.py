@@ -324,7 +324,8 @@ def rank(
         elif candidate_score > 0:
             factor = (candidate_score / best) ** CANDIDATE_WEIGHT
             factor *= about.get(fields["article"], 1.0)
-            s = replace(s, score=s.score * factor)
+            # Built directly: dataclasses.replace costs ~5 µs, once per candidate.
+            s = _Scored(s.score * factor, s.coverage, s.matched)
         scored.append((s, fields))
     order = lambda item: (-item[0].score, item[1]["article"], item[1]["position"])  # noqa: E731
     scored.sort(key=order)
