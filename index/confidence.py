@@ -57,6 +57,12 @@ class Model:
     # (lowest model output of the step, share right there), ascending.
     steps: tuple[tuple[float, float], ...]
 
+    @classmethod
+    def from_entry(cls, entry: dict) -> Model:
+        """Return the model of one entry of the model file (what the fit writes)."""
+        steps = tuple((low, rate) for low, rate in entry["steps"])
+        return cls(tuple(entry["weights"]), entry["intercept"], steps)
+
     def confidence(self, signals: Signals) -> float:
         """Return the calibrated chance that the answer with these signals is right."""
         z = self.intercept + sum(w * x for w, x in zip(self.weights, astuple(signals), strict=True))
@@ -79,11 +85,7 @@ def _models() -> dict[str, Model]:
     for name, entry in data["models"].items():
         if tuple(entry["signals"]) != SIGNAL_NAMES:
             raise ValueError(f"{MODEL_FILE}: other signals; run scripts/fit_confidence.py")
-        models[name] = Model(
-            tuple(entry["weights"]),
-            entry["intercept"],
-            tuple((low, rate) for low, rate in entry["steps"]),
-        )
+        models[name] = Model.from_entry(entry)
     return models
 
 

@@ -48,6 +48,8 @@ MIN_STEP = 10
 # A step's confidence is the share right its judgments show with this certainty: its lower
 # bound, not its mean, so that a step of 38 answers with 2 wrong does not claim 0.9.
 CERTAINTY = 0.9
+# --held-out: the tuning articles in this many groups, each judged by a fit on the others.
+HELD_OUT_FOLDS = 6
 
 
 def observations(
@@ -132,16 +134,15 @@ def fit(x: list[tuple[float, ...]], y: list[int], rate=backed_rate) -> dict:
 
 
 def held_out(x: list, y: list[int], articles: list[str]) -> str:
-    """Fit on all but one sixth of the articles and judge the answers of that sixth, in turn:
-    answers at >= 0.9 and how many of them are wrong, with each step rate."""
+    """Fit on all but one of HELD_OUT_FOLDS groups of articles and judge the answers of that
+    group, in turn: answers at >= 0.9 and how many of them are wrong, with each step rate."""
     from sklearn.model_selection import GroupKFold
 
     out = []
     for name, rate in (("mean", mean_rate), ("bound", backed_rate)):
         confident = wrong = 0
-        for train, test in GroupKFold(6).split(x, y, articles):
-            entry = fit([x[i] for i in train], [y[i] for i in train], rate)
-            model = Model(tuple(entry["weights"]), entry["intercept"], tuple(entry["steps"]))
+        for train, test in GroupKFold(HELD_OUT_FOLDS).split(x, y, articles):
+            model = Model.from_entry(fit([x[i] for i in train], [y[i] for i in train], rate))
             for i in test:
                 if model.confidence(Signals(*x[i])) >= HIGH_CONFIDENCE:
                     confident += 1
