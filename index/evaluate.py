@@ -63,6 +63,8 @@ class Outcome:
     # What the ranking knew of its first result (None without one), and with which model.
     signals: Signals | None = None
     semantic: bool = False
+    # The first result's passage id (None without one).
+    top_id: str | None = None
 
 
 @dataclass
@@ -195,6 +197,7 @@ def judge(
         got,
         answered.results.signals,
         answered.results.semantic,
+        top.id if top else None,
     )
 
 

@@ -66,7 +66,7 @@ def observations(
         )
         for o in given
     ]
-    articles = [o.got.split("/")[0] for o in given]
+    articles = [o.top_id.partition("/")[0] for o in given]
     return rows, [int(o.answer_ok) for o in given], articles
 
 
