@@ -1,7 +1,6 @@
 """Relevance: the development judgments for the seed article (a floor, not the whole measure)."""
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -347,19 +346,3 @@ def test_semantic_rerank_answers_what_the_words_alone_miss(eval_halves, eval_met
     assert (index.path / VECTORS_FILE).is_file()
     lexical = evaluate(index, judgments, replace(DEFAULT_RANKING, semantic=False))
     assert eval_metrics[half].success_at_1 >= lexical.success_at_1 + 0.05
-
-
-
-@pytest.mark.parametrize("query", ["zsh", "what is zsh"])
-def test_the_topic_alone_finds_the_faq_entry_that_says_what_it_is(tmp_path, query):
-    from index.build import build_index
-    from service.app import create_app
-
-    # The zsh FAQ's first chapter opens with "Sources of information", then "What is it?".
-    articles = tmp_path / "content" / "articles"
-    articles.mkdir(parents=True)
-    shutil.copy(EVAL / "tuning" / "articles" / "zsh-faq-1.html", articles)
-    build_index(tmp_path / "content", tmp_path / "index")
-    client = create_app({"TESTING": True, "SEARCH_INDEX_DIR": str(tmp_path / "index")})
-    body = client.test_client().get("/search", query_string={"q": query}).get_json()
-    assert body["results"][0]["id"] == "zsh-faq-1/what-is-it"
