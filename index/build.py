@@ -47,7 +47,6 @@ from .impacts import ImpactWriter
 from .layout import CURRENT_FILE, MANIFEST_FILE
 from .popular import FILE_NAME as POPULAR_FILE
 from .popular import parse_popular
-from .query import question_kind
 from .schema import SCHEMA_VERSION, make_schema
 from .semantic import build_vectors
 from .snippets import sentences
@@ -104,24 +103,7 @@ def defined_terms(text: str) -> set[str]:
     return found
 
 
-def overview_position(article: Article) -> int:
-    """Return the position of the passage that introduces the article's subject.
-
-    That is its first question asking what the subject is ("What is it?", "What is a Debian
-    package?" in an article about Debian packages), else its opening passage: FAQs often open
-    with where to read more, and answer "what is it" second.
-    """
-    topic = set(_topic(article)[0])
-    for passage in article.passages:
-        if question_kind(raw_words(passage.section)) == "definition":
-            if set(stems(passage.section)) <= topic:
-                return passage.position
-    return 0
-
-
-def _passage_stats(
-    section: str, body: str, asks: Iterable[str] = (), overview: bool = False
-) -> dict:
+def _passage_stats(section: str, body: str, asks: Iterable[str] = ()) -> dict:
     stats = {
         # Term counts are in the impact postings; the rerank needs the body's length.
         "len": len(stems(body)),
@@ -133,8 +115,6 @@ def _passage_stats(
     }
     if asks:
         stats["ask"] = True
-    if overview:
-        stats["ovw"] = True
     return stats
 
 
@@ -147,7 +127,6 @@ def _documents(
     for article in articles:
         keywords = ", ".join(article.keywords)
         first = docnum
-        overview = overview_position(article)
         for passage in article.passages:
             asks = curation.asks.get(passage.id, [])
             doc = {
@@ -162,9 +141,7 @@ def _documents(
                 "url": f"{article.url}#{passage.slug}",
                 # The body length, heading terms, defined terms and heading opener, for the
                 # rerank (term counts are in the impact postings).
-                "stats": _passage_stats(
-                    passage.section, passage.text, asks, passage.position == overview
-                ),
+                "stats": _passage_stats(passage.section, passage.text, asks),
                 # The article's first passage, which alone holds its topic (ArticleInfo,
                 # store.py) and date: per-article data is read only when needed.
                 "first": first,

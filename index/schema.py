@@ -12,7 +12,7 @@ FIELD_BOOSTS = {"body": 1.0, "section": 2.0, "title": 1.5, "keywords": 1.5}
 SEARCH_FIELDS = tuple(FIELD_BOOSTS)
 
 # Bump when fields or analysis change: an index built with another version is refused at open.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 4
 
 
 def make_schema() -> Schema:

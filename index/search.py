@@ -260,7 +260,7 @@ def _score(
         score *= RECAP_PENALTY
     # Overview: the query names what the whole article is about (words spread over it) and
     # asks nothing narrower ("who gets X" wants the section on risk, not the overview).
-    overview = ranking.topic and stats.get("ovw", False) and not parsed.hints
+    overview = ranking.topic and fields["position"] == 0 and not parsed.hints
     if overview and topic_weight >= 0.6 * total_weight:
         score *= 1 + OVERVIEW_BONUS
     return _Scored(score, min(1.0, coverage), frozenset(matched))
