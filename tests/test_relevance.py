@@ -232,6 +232,31 @@ def test_every_confidence_given_is_a_rate_the_judgments_back(eval_metrics):
         assert step_rates == sorted(step_rates)
 
 
+def test_the_confidence_models_are_fitted_to_the_ranking_as_it_is(eval_halves):
+    """A ranking change that alters the tuning half's would-be answers needs a refit
+    (scripts/fit_confidence.py), or every confidence describes answers the service no longer
+    gives: the answers and right answers each model was fitted on are those of today."""
+    import json
+    from dataclasses import replace
+
+    from index import confidence
+    from index.evaluate import evaluate
+    from index.search import DEFAULT_RANKING
+
+    fitted = json.loads(confidence.MODEL_FILE.read_text(encoding="utf-8"))["models"]
+    judgments, _, index = eval_halves["tuning"]
+    model_file = confidence.MODEL_FILE
+    confidence.use_model_file(model_file.with_suffix(".none"))  # as the fit sees them
+    try:
+        for name, semantic in (("semantic", True), ("lexical", False)):
+            ranking = replace(DEFAULT_RANKING, semantic=semantic)
+            given = [o for o in evaluate(index, judgments, ranking, 0.0).answered if o.signals]
+            counts = (len(given), sum(o.answer_ok for o in given))
+            assert counts == (fitted[name]["answers"], fitted[name]["right"]), name
+    finally:
+        confidence.use_model_file(model_file)
+
+
 def test_eval_answers_are_what_the_service_answers(eval_halves, eval_metrics):
     """The evaluation runs the /answer pipeline: the same query gets the same answer there."""
     from service.app import create_app
