@@ -19,7 +19,8 @@ one is partial unless the text ends in a space or punctuation (`restless leg syn
 Order: phrases that begin with the typed words, the best three completions, other phrases,
 other completions. When that leaves room, a typed word with synonyms (synonyms.txt) is replaced
 by each of its synonyms in turn and suggested for: `coffee` -> `caffeine` on a site that says
-caffeine. Everything that does not depend on the prefix (phrase tables, sorted
+caffeine, and a partial last word by those of the synonyms it starts (`coff` -> `caffeine`).
+Everything that does not depend on the prefix (phrase tables, sorted
 vocabulary) is computed once per index version, on first use; a keystroke then costs a few
 lookups, and the passages examined for completions are capped (SAMPLE_DOCS).
 """
@@ -62,6 +63,9 @@ GENERIC_HEADINGS = RECAP_HEADINGS | frozenset(
 )
 # Synonyms tried for one keystroke, at most, when the typed words leave room.
 MAX_SYNONYM_VARIANTS = 3
+# A partial word this long or longer may stand for a synonym it starts ("coff" -> coffee);
+# shorter ones start too many.
+MIN_SYNONYM_PREFIX = 3
 _MAX_CHAR = "\U0010ffff"
 
 
@@ -119,6 +123,8 @@ class _Tables:
         vocab = index.vocabulary()
         self.vocab = [w for w, _ in vocab]
         self.vocab_df = [df for _, df in vocab]
+        # One-word synonym terms, sorted: a partial word may be the start of one ("coff").
+        self.synonym_terms = sorted(k[0] for k in index.synonyms.rules if len(k) == 1)
 
 
 def _popular(index: SearchIndex) -> list[tuple[str, int]]:
@@ -329,16 +335,35 @@ def _surface(tables: _Tables, term: str) -> str | None:
     return next((word for _, word in words if stem(word) == term), None)
 
 
-def _synonym_variants(index: SearchIndex, tables: _Tables, tokens: list[str]) -> list[list[str]]:
-    """Return tokens with a word the site never uses replaced by its synonyms, a few at most."""
+def _synonym_starts(tables: _Tables, partial: str) -> list[str]:
+    """Return the one-word synonym terms that the partial word may be the start of."""
+    if len(partial) < MIN_SYNONYM_PREFIX:
+        return []
+    at = bisect_left(tables.synonym_terms, partial)
+    hi = bisect_left(tables.synonym_terms, partial + _MAX_CHAR)
+    return tables.synonym_terms[at:hi]
+
+
+def _synonym_variants(
+    index: SearchIndex, tables: _Tables, tokens: list[str], partial: bool
+) -> list[list[str]]:
+    """Return tokens with a word the site never uses replaced by its synonyms, a few at most;
+    a partial last word stands for the synonym terms it starts ("coff" -> coffee)."""
     variants: list[list[str]] = []
     for at, token in enumerate(tokens):
         term = stem(token)
-        rules = index.synonyms.rules.get((term,), ()) if term else ()
-        if not rules or index.known(term):  # most words have no synonyms: no look-up
-            continue
-        for alternative in rules:
-            if alternative == (term,) or not all(index.known(t) for t in alternative):
+        terms = [term] if term else []
+        if partial and at == len(tokens) - 1:
+            terms += [t for t in _synonym_starts(tables, token) if t != term]
+        rules = [
+            alternative
+            for t in terms
+            if not index.known(t)  # a word the site uses is suggested as itself
+            for alternative in index.synonyms.rules.get((t,), ())
+            if alternative != (t,)
+        ]
+        for alternative in dict.fromkeys(rules):
+            if not all(index.known(t) for t in alternative):
                 continue
             words = [_surface(tables, t) for t in alternative]
             if all(words):
@@ -386,7 +411,7 @@ def suggest(index: SearchIndex, text: QueryText, limit: int = DEFAULT_LIMIT) -> 
     typed = " ".join(tokens)
     ordered = _suggest_tokens(index, tables, tokens, partial, typed, limit)
     if len(_dedupe(ordered, limit)) < limit:
-        for variant in _synonym_variants(index, tables, tokens):
+        for variant in _synonym_variants(index, tables, tokens, partial):
             ordered += _suggest_tokens(index, tables, variant, partial, typed, limit)
             if not partial:  # "coffee " -> "caffeine"; a partial one is completed above
                 ordered.append(Suggestion(" ".join(variant), "completion"))

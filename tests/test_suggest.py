@@ -162,8 +162,9 @@ def test_text_that_opens_as_a_question_gets_no_bare_heading(client, multi_client
 
 
 def test_a_word_the_site_never_uses_is_suggested_as_its_synonym(client):
-    # synonyms.txt: "coffee, caffeine, …"; the seed says caffeine, never coffee.
-    for typed in ["coffee", "coffee "]:
+    # synonyms.txt: "coffee, caffeine, …"; the seed says caffeine, never coffee. A partial
+    # word is the start of the synonym the user is typing.
+    for typed in ["coffee", "coffee ", "coff"]:
         suggestions = _suggest(client, typed)
         assert suggestions, typed
         assert any("caffeine" in s["text"].lower() for s in suggestions), suggestions
@@ -171,6 +172,9 @@ def test_a_word_the_site_never_uses_is_suggested_as_its_synonym(client):
             body = client.get("/search", query_string={"q": item["text"]}).get_json()
             assert body["total"] > 0, item
     assert _suggest(client, "coffee and rls")[0]["text"] == "caffeine and rls"
+    assert _suggest(client, "coffee and rl")[0]["text"] == "caffeine and rls"
+    # Too short a start stands for too many words to guess one.
+    assert not any("caffeine" in s["text"].lower() for s in _suggest(client, "co"))
 
 
 def _popular_client(tmp_path, text: str):
