@@ -57,3 +57,38 @@ class Lru(Generic[V]):
 
     def __len__(self) -> int:
         return len(self._data)
+
+
+class Ranked(Generic[V]):
+    """A map of at most size entries that keeps the highest-ranked keys, not the latest."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._data: dict[Hashable, tuple[int, V]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, default: object = None) -> V | object:
+        """Return the value kept for key, or default."""
+        found = self._data.get(key)
+        return default if found is None else found[1]
+
+    def put(self, key: Hashable, rank: int, value: V) -> None:
+        """Keep value when the map has room or rank beats its lowest-ranked entry's."""
+        with self._lock:
+            data = self._data
+            if key in data or self.size <= 0:
+                return
+            if len(data) >= self.size:
+                lowest = min(data, key=lambda k: data[k][0])
+                if data[lowest][0] >= rank:
+                    return
+                del data[lowest]
+            data[key] = (rank, value)
+
+    def clear(self) -> None:
+        """Forget everything."""
+        with self._lock:
+            self._data.clear()
+
+    def __len__(self) -> int:
+        return len(self._data)

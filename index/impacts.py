@@ -22,12 +22,12 @@ import mmap
 import pickle
 from array import array
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from . import bm25
-from .caches import Lru
+from .caches import Lru, Ranked
 from .schema import FIELD_BOOSTS, SEARCH_FIELDS
 from .text import stems
 
@@ -42,6 +42,15 @@ BOOSTS = tuple(FIELD_BOOSTS[f] for f in FIELDS)
 # (about 9 MB); rarer words decode in microseconds and are not kept.
 CACHE_POSTINGS = 100_000
 CACHE_MIN_DF = 2_000
+# The AND's weights of common words, one float32 per passage of the index (0.0: absent), kept
+# up to this many bytes in all (the dict cache's 9 MB). At 64k passages a dict of 40k postings
+# holds 3.6 MB of objects, so the dict cache kept 2-10 common words and the 200 benchmark
+# queries (93 words of df >= 2,000) evicted each other before any came back; a dense array is
+# 256 KB whatever the word, so 35 fit, and none adds an object for the collector to walk.
+# Rebuilding one costs its df (60-110 ns a posting) and every one weighs the same, so the
+# cache keeps the commonest words seen, not the latest: a word it turns away costs at most
+# the df of the 35th commonest (about 4,000 postings at 64k, 0.3 ms).
+DENSE_BYTES = 9_000_000
 # Body counts for the rerank: a term's postings are decoded whole when it has at most this many
 # per passage asked about, and searched by bisection when it has more.
 BISECT_FROM = 64
@@ -167,6 +176,7 @@ class ImpactPostings:
         self._view = memoryview(self._data)
         # Decoded postings of common words, bounded by their total count of postings.
         self._cache: Lru[dict[int, float]] = Lru(CACHE_POSTINGS, weigh=len)
+        self._dense: Ranked[array] = Ranked(DENSE_BYTES // max(1, 4 * doc_count))
 
     def _find(self, term: str) -> int:
         """Return term's row in the table, or -1."""
@@ -204,9 +214,22 @@ class ImpactPostings:
             weights.frombytes(self._data[middle : middle + count * weights.itemsize])
         return docs, weights
 
-    def cached_weights(self, term: str) -> dict[int, float] | None:
-        """Return term's {passage number: weight} when a query decoded it lately, else None."""
-        return self._cache.get(term) if self.df(term) >= CACHE_MIN_DF else None
+    def cached_dense(self, term: str) -> array | None:
+        """Return term's weight per passage number (0.0: absent) when kept, else None."""
+        return self._dense.get(term) if self.df(term) >= CACHE_MIN_DF else None
+
+    def dense_weights(self, term: str, docs: array, weights: array) -> array:
+        """Return term's weight per passage number (0.0 where absent), given its postings."""
+        found = self.cached_dense(term)
+        if found is not None:
+            return found
+        # Every stored weight is positive (a posting has a count of at least 1 in some field),
+        # so 0.0 marks absence. Filled by C-level setitem calls: no Python step per posting.
+        found = array("f", bytes(self.doc_count * weights.itemsize))
+        deque(map(found.__setitem__, docs, weights), maxlen=0)
+        if len(docs) >= CACHE_MIN_DF:
+            self._dense.put(term, len(docs), found)
+        return found
 
     def weights(self, term: str) -> dict[int, float]:
         """Return {passage number: weight} of term (empty when the index lacks it); read-only."""

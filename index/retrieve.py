@@ -6,8 +6,9 @@ impacts.py, each concept weighted by its idf:
 
 1. AND: the passages that match every concept the index knows, scored exactly. Walking the
    rarest concept's passages and probing the others keeps this cheap even for common words: a
-   term's sorted passage numbers are searched by bisection for a few passages, and decoded into
-   a dict (kept by the index for common words) only when many are asked about.
+   term's sorted passage numbers are searched by bisection for a few passages, and spread into
+   an array indexed by passage number (kept by the index for its commonest words) only when
+   many are asked about.
 2. OR, only when AND found fewer than the candidates asked for: passages matching any concept,
    filled in after the AND matches. Concepts are taken rarest first; once the pool holds
    OR_POOL passages, a commoner concept only adds weight to passages already in the pool, so
@@ -21,6 +22,7 @@ bound was reached, then a lower bound). Either way it costs nothing extra to com
 from __future__ import annotations
 
 import heapq
+from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from functools import partial
@@ -74,17 +76,18 @@ def concept_postings(postings: ImpactPostings, alternatives: tuple[Phrase, ...])
 class _Concept:
     """One concept's passages and weights: one term's sorted arrays, or a merged dict."""
 
-    __slots__ = ("_postings", "_term", "_docs", "_weights", "_table", "size")
+    __slots__ = ("_postings", "_term", "_docs", "_weights", "_table", "_dense", "size")
 
     def __init__(self, postings: ImpactPostings, alternatives: tuple[Phrase, ...]):
         self._postings = postings
         self._term: str | None = None
         self._table: dict[int, float] | None = None
+        self._dense: array | None = None
         if len(alternatives) == 1 and len(alternatives[0]) == 1:
             # Nearly every concept: one word, read without an object per posting.
             self._term = alternatives[0][0]
             self._docs, self._weights = postings.postings(self._term)
-            self._table = postings.cached_weights(self._term)
+            self._dense = postings.cached_dense(self._term)
             self.size = len(self._docs)
         else:
             self._table = concept_postings(postings, alternatives)
@@ -99,11 +102,17 @@ class _Concept:
     def weigh(self, docs: list[int]) -> tuple[list[bool], list[float | None]]:
         """Return whether each passage is in this concept, and its weight there when it is."""
         table = self._table
-        if table is None and len(docs) * PROBE_COST >= self.size:
-            table = self._table = self._postings.weights(self._term)
         if table is not None:
             weights = list(map(table.get, docs))
             return list(map(_PRESENT, weights)), weights
+        dense = self._dense
+        if dense is None and len(docs) * PROBE_COST >= self.size:
+            postings = self._postings
+            dense = self._dense = postings.dense_weights(self._term, self._docs, self._weights)
+        if dense is not None:
+            # One index per passage, in C; 0.0 (falsy) marks a passage without the term.
+            weights = list(map(dense.__getitem__, docs))
+            return list(map(bool, weights)), weights
         # Bisection for each passage, in C: the position, clamped to the last posting, holds
         # the passage exactly when the concept has it.
         numbers = self._docs

@@ -9,6 +9,7 @@ from whoosh.index import open_dir
 
 from bench.corpus import as_articles, read_docs, read_queries
 from index.build import CURRENT_FILE, MANIFEST_FILE, write_index
+from index.caches import Ranked
 from index.impacts import POSTINGS_FILE, TERMS_FILE
 from index.search import search
 from index.spelling import MAX_KEPT_WORDS, Speller
@@ -154,3 +155,27 @@ def test_the_speller_stays_bounded_whatever_first_letters_users_send():
     assert kept_words <= MAX_KEPT_WORDS
     # The bound drops the least recent buckets, not the corrections: a fresh typo still works.
     assert speller.suggest(vocabulary, "zan", 5, 1, 1) == ["zan"]
+
+
+def test_the_common_word_cache_keeps_the_commonest_words_not_the_latest():
+    kept = Ranked(2)
+    kept.put("packag", 40_000, "a")
+    kept.put("system", 9_000, "b")
+    kept.put("tool", 5_000, "c")  # rarer than both: turned away
+    kept.put("librari", 26_000, "d")  # evicts the rarest kept, system
+    assert (kept.get("packag"), kept.get("librari"), kept.get("system"), kept.get("tool")) == (
+        "a",
+        "d",
+        None,
+        None,
+    )
+
+
+def test_dense_weights_give_the_postings_weights_and_zero_elsewhere(index_dir):
+    impacts = IndexProvider(index_dir).get().impacts
+    term = max(impacts._terms, key=impacts.df)
+    docs, weights = impacts.postings(term)
+    dense = impacts.dense_weights(term, docs, weights)
+    assert len(dense) == impacts.doc_count
+    assert [dense[d] for d in docs] == list(weights)
+    assert sum(map(bool, dense)) == len(docs)
