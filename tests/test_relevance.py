@@ -236,12 +236,8 @@ def test_the_confidence_models_are_fitted_to_the_ranking_as_it_is(eval_halves):
     """A ranking change that alters the tuning half's would-be answers needs a refit
     (scripts/fit_confidence.py), or every confidence describes answers the service no longer
     gives: the answers and right answers each model was fitted on are those of today."""
-    import json
-    from dataclasses import replace
-
     from index import confidence
-    from index.evaluate import evaluate
-    from index.search import DEFAULT_RANKING
+    from scripts.fit_confidence import observations
 
     fitted = json.loads(confidence.MODEL_FILE.read_text(encoding="utf-8"))["models"]
     judgments, _, index = eval_halves["tuning"]
@@ -249,10 +245,9 @@ def test_the_confidence_models_are_fitted_to_the_ranking_as_it_is(eval_halves):
     confidence.use_model_file(model_file.with_suffix(".none"))  # as the fit sees them
     try:
         for name, semantic in (("semantic", True), ("lexical", False)):
-            ranking = replace(DEFAULT_RANKING, semantic=semantic)
-            given = [o for o in evaluate(index, judgments, ranking, 0.0).answered if o.signals]
-            counts = (len(given), sum(o.answer_ok for o in given))
-            assert counts == (fitted[name]["answers"], fitted[name]["right"]), name
+            _, labels, _ = observations(index, judgments, semantic)
+            fitted_on = (fitted[name]["answers"], fitted[name]["right"])
+            assert (len(labels), sum(labels)) == fitted_on, name
     finally:
         confidence.use_model_file(model_file)
 
