@@ -19,7 +19,10 @@ one is partial unless the text ends in a space or punctuation (`restless leg syn
 Order: phrases that begin with the typed words, the best three completions, other phrases,
 other completions. When that leaves room, a typed word with synonyms (synonyms.txt) is replaced
 by each of its synonyms in turn and suggested for: `coffee` -> `caffeine` on a site that says
-caffeine, and a partial last word by those of the synonyms it starts (`coff` -> `caffeine`).
+caffeine, and a partial last word by those of the synonyms it starts (`coff` -> `caffeine`);
+a word the site does use adds the phrases that say it in other words (`rls` -> the title
+"… Restless Leg Syndrome"). A partial word that is already a whole word matches its other
+forms too (`legs` -> "Leg").
 Everything that does not depend on the prefix (phrase tables, sorted
 vocabulary) is computed once per index version, on first use; a keystroke then costs a few
 lookups, and the passages examined for completions are capped (SAMPLE_DOCS).
@@ -214,12 +217,20 @@ def _phrase_matches(
     typed = [_key(w) for w in full]
     n = len(typed)
     phrases = tables.phrases
+    # A partial word that is already a whole word also stands for its other forms ("legs" in
+    # "Restless Leg Syndrome"), as it would once the user typed on.
+    whole = stem(partial) if partial else ""
 
     def has_partial(i: int, at: int | None = None) -> bool:
+        phrase = phrases[i]
         if at is not None:
-            words = phrases[i].words
-            return len(words) > at and words[at].startswith(partial)
-        return any(w.startswith(partial) for w in phrases[i].content_words)
+            words = phrase.words
+            return len(words) > at and (
+                words[at].startswith(partial) or (bool(whole) and phrase.keys[at] == whole)
+            )
+        return any(w.startswith(partial) for w in phrase.content_words) or (
+            bool(whole) and whole in phrase.keys
+        )
 
     # Phrases that begin with what was typed.
     if typed:
@@ -230,6 +241,7 @@ def _phrase_matches(
         )
     elif partial is not None:
         lists = [tables.by_first[w] for w in _with_prefix(tables.first_words, partial)]
+        lists.append(tables.by_first_key.get(whole, []))
         starts = _unique(heapq.merge(*lists))
     else:
         return [], 0
@@ -248,6 +260,7 @@ def _phrase_matches(
         )
     elif partial is not None:
         lists = [tables.by_word[w] for w in _with_prefix(tables.phrase_words, partial)]
+        lists.append(tables.by_key.get(whole, []) if whole else [])
         contains = _unique(heapq.merge(*lists))
     else:
         contains = ()
@@ -345,20 +358,21 @@ def _synonym_starts(tables: _Tables, partial: str) -> list[str]:
 
 
 def _synonym_variants(
-    index: SearchIndex, tables: _Tables, tokens: list[str], partial: bool
+    index: SearchIndex, tables: _Tables, tokens: list[str], partial: bool, known: bool = False
 ) -> list[list[str]]:
-    """Return tokens with a word the site never uses replaced by its synonyms, a few at most;
-    a partial last word stands for the synonym terms it starts ("coff" -> coffee)."""
+    """Return tokens with a word the site never uses (known: one it uses) replaced by its
+    synonyms, a few at most; a partial last word stands for the synonym terms it starts
+    ("coff" -> coffee)."""
     variants: list[list[str]] = []
     for at, token in enumerate(tokens):
         term = stem(token)
         terms = [term] if term else []
-        if partial and at == len(tokens) - 1:
+        if partial and at == len(tokens) - 1 and not known:
             terms += [t for t in _synonym_starts(tables, token) if t != term]
         rules = [
             alternative
             for t in terms
-            if not index.known(t)  # a word the site uses is suggested as itself
+            if index.known(t) == known
             for alternative in index.synonyms.rules.get((t,), ())
             if alternative != (t,)
         ]
@@ -415,6 +429,13 @@ def suggest(index: SearchIndex, text: QueryText, limit: int = DEFAULT_LIMIT) -> 
             ordered += _suggest_tokens(index, tables, variant, partial, typed, limit)
             if not partial:  # "coffee " -> "caffeine"; a partial one is completed above
                 ordered.append(Suggestion(" ".join(variant), "completion"))
+    if len(_dedupe(ordered, limit)) < limit:
+        # A word the site uses is completed as itself, but the phrases that say it in other
+        # words are what the user means too: "rls" -> "… Restless Leg Syndrome".
+        for variant in _synonym_variants(index, tables, tokens, partial, known=True):
+            last = variant[-1] if partial else None
+            ids, _ = _phrase_matches(tables, variant[:-1] if partial else variant, last, limit)
+            ordered += [Suggestion(tables.phrases[i].text, tables.phrases[i].kind) for i in ids]
     return _dedupe(ordered, limit)
 
 

@@ -177,6 +177,16 @@ def test_a_word_the_site_never_uses_is_suggested_as_its_synonym(client):
     assert not any("caffeine" in s["text"].lower() for s in _suggest(client, "co"))
 
 
+def test_a_word_the_site_uses_also_brings_the_phrases_that_say_it_in_other_words(client):
+    # synonyms.txt: "rls, restless legs syndrome, …"; the seed's title and a heading say
+    # "Restless Leg Syndrome", never "RLS".
+    for typed in ["rls", "RLS ", "legs", "restless legs"]:
+        texts = [s["text"] for s in _suggest(client, typed)]
+        assert "Understanding the Reason for Restless Leg Syndrome" in texts, (typed, texts)
+    # A word with no synonym the site says brings no phrase that lacks it.
+    assert all("iron" in s["text"].lower() for s in _suggest(client, "iron"))
+
+
 def _popular_client(tmp_path, text: str):
     content = make_content(tmp_path / "content")
     (content / "popular-queries.txt").write_text(text, encoding="utf-8")
