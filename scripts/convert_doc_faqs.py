@@ -239,8 +239,9 @@ def extract(html: str, source: Source) -> tuple[str, list[tuple[str, list[str]]]
     nodes = _scope(soup, source)
     title_tag = nodes[0] if source.section_id else soup.find(source.title_tag)
     # A merged chapter's heading joins the title: it has no text of its own to head.
-    merged = [n for n in nodes if isinstance(n, Tag) and n.name == "h1" and n is not title_tag]
-    merged = merged if source.section_id else []
+    merged = (
+        [n for n in nodes[1:] if isinstance(n, Tag) and n.name == "h1"] if source.section_id else []
+    )
     title = "; ".join(_heading_text(h).rstrip(".") for h in [title_tag, *merged])
     if source.package in _TITLE_PREFIXES:
         title = f"{_TITLE_PREFIXES[source.package]}: {title}"
