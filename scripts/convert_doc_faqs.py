@@ -15,7 +15,7 @@ judged queries live beside the articles (tests/fixtures/eval/).
 
 Example:
     mkdir -p /tmp/debs && cd /tmp/debs && apt-get download debian-faq zsh-doc git-doc \
-        sqlite3-doc fetchmail
+        sqlite3-doc fetchmail nano privoxy
     python scripts/convert_doc_faqs.py --debs /tmp/debs --out tests/fixtures/eval
 """
 
@@ -54,6 +54,8 @@ class Source:
     title_tag: str = "h1"
     # For pages holding several articles: the h1 whose section is this article.
     section_id: str = ""
+    # Further h1 sections joined to it: chapters too small to stand alone (nano's has 3 entries).
+    merge: tuple[str, ...] = ()
     # Sections that are page furniture (a manual page's NAME and SYNOPSIS), not answers.
     drop: tuple[str, ...] = ()
 
@@ -86,6 +88,27 @@ _FETCHMAIL_SECTIONS = (
     ("fatal-errors", "Runtime fatal errors", "tuning"),
     ("multidrop", "Multidrop-mode problems", "test"),
 )
+# nano's one page: its seven chapters, the small ones merged so each article has 8-11 entries
+# (an exclaimed heading, "Tell me more about this multibuffer stuff!", joins the entry before).
+_NANO_CHAPTERS = (
+    ("general", ("General", "Where to get GNU nano.", "Installation and Configuration"), "tuning"),
+    ("running", ("Running",), "test"),
+    ("other", ("Internationalization", "Advocacy and Licensing", "Miscellaneous"), "tuning"),
+)
+# Privoxy's FAQ is one page per chapter; contact.html and copyright.html are not answers.
+# general.html and misc.html wait for the parser: a question heading followed by a remark
+# ("Can Privoxy make mistakes? This does not sound very scientific.") is not read as a question.
+_PRIVOXY_CHAPTERS = (
+    ("installation", "test"),
+    ("configuration", "tuning"),
+    ("trouble", "test"),
+)
+_TITLE_PREFIXES = {
+    "fetchmail": "Fetchmail FAQ",
+    "debian-faq": "Debian FAQ",
+    "nano": "GNU nano FAQ",
+    "privoxy": "Privoxy FAQ",
+}
 
 SOURCES: tuple[Source, ...] = (
     *(
@@ -123,6 +146,28 @@ SOURCES: tuple[Source, ...] = (
             section_id=section,
         )
         for name, section, half in _FETCHMAIL_SECTIONS
+    ),
+    *(
+        Source(
+            f"nano-faq-{name}",
+            "nano",
+            "usr/share/doc/nano/faq.html",
+            half,
+            ("h3",),
+            section_id=chapters[0],
+            merge=chapters[1:],
+        )
+        for name, chapters, half in _NANO_CHAPTERS
+    ),
+    *(
+        Source(
+            f"privoxy-faq-{name}",
+            "privoxy",
+            f"usr/share/doc/privoxy/faq/{name}.html",
+            half,
+            ("h2", "h3", "h4"),
+        )
+        for name, half in _PRIVOXY_CHAPTERS
     ),
 )
 
@@ -164,20 +209,28 @@ def _inside(node, names: frozenset[str] | tuple[str, ...]) -> Tag | None:
     return None
 
 
+def _chapter(soup: BeautifulSoup, source: Source, name: str) -> Tag:
+    """Return the page's last h1 headed name (the first may be a table of contents entry)."""
+    # The chapter number ("1. General") is navigation: match the heading without it.
+    found = [h for h in soup.find_all("h1") if _heading_text(h) == name]
+    if not found:
+        raise BadContent(f"{source.page}: no section headed {name!r}")
+    return found[-1]
+
+
 def _scope(soup: BeautifulSoup, source: Source) -> list:
-    """Return the nodes of the article, in document order (one h1 section for fetchmail)."""
+    """Return the nodes of the article, in document order (its h1 sections for one page's)."""
     if not source.section_id:
         return list(soup.descendants)
-    found = [h for h in soup.find_all("h1") if _clean(h.get_text()) == source.section_id]
-    if not found:
-        raise BadContent(f"{source.page}: no section headed {source.section_id!r}")
-    start = found[-1]
-    nodes = []
-    for node in start.next_elements:
-        if isinstance(node, Tag) and node.name == "h1":
-            break
-        nodes.append(node)
-    return [start, *start.descendants, *nodes]
+    nodes: list = []
+    for name in (source.section_id, *source.merge):
+        start = _chapter(soup, source, name)
+        nodes += [start, *start.descendants]
+        for node in start.next_elements:
+            if isinstance(node, Tag) and node.name == "h1":
+                break
+            nodes.append(node)
+    return nodes
 
 
 def extract(html: str, source: Source) -> tuple[str, list[tuple[str, list[str]]]]:
@@ -185,11 +238,13 @@ def extract(html: str, source: Source) -> tuple[str, list[tuple[str, list[str]]]
     soup = BeautifulSoup(html, "html.parser")
     nodes = _scope(soup, source)
     title_tag = nodes[0] if source.section_id else soup.find(source.title_tag)
-    title = _heading_text(title_tag)
-    if source.section_id:
-        title = f"Fetchmail FAQ: {title}"
-    elif source.package == "debian-faq":
-        title = f"Debian FAQ: {title}"
+    # A merged chapter's heading joins the title: it has no text of its own to head.
+    merged = (
+        [n for n in nodes[1:] if isinstance(n, Tag) and n.name == "h1"] if source.section_id else []
+    )
+    title = "; ".join(_heading_text(h).rstrip(".") for h in [title_tag, *merged])
+    if source.package in _TITLE_PREFIXES:
+        title = f"{_TITLE_PREFIXES[source.package]}: {title}"
     elif source.package == "zsh-doc":
         title = "Zsh FAQ: " + re.sub(r"^Chapter \d+:\s*", "", title)
     elif source.slug == "gitfaq":
@@ -197,7 +252,7 @@ def extract(html: str, source: Source) -> tuple[str, list[tuple[str, list[str]]]
     elif source.slug == "sqlite-faq":
         title = "SQLite Frequently Asked Questions"
     sections: list[tuple[str, list[str]]] = [("", [])]
-    heading_nodes: set[int] = set()
+    heading_nodes: set[int] = {id(d) for h in merged for d in h.descendants}
     current_block: int | None = None
     current_code = False
     current_item: int | None = None
@@ -245,8 +300,10 @@ def extract(html: str, source: Source) -> tuple[str, list[tuple[str, list[str]]]
 
 def _in_furniture(node) -> bool:
     """Return True inside a table of contents, a navigation bar or a site banner."""
+    # DocBook pages write their classes in capitals ("NAVHEADER", Privoxy's).
     return any(
-        set(parent.get("class") or ()) & {"toc", "navheader", "navfooter", "nosearch"}
+        {c.lower() for c in parent.get("class") or ()}
+        & {"toc", "navheader", "navfooter", "nosearch"}
         for parent in node.parents
         if parent.name == "div"
     )

@@ -333,6 +333,43 @@ def test_conversion_keeps_headings_text_and_code_in_the_site_shape():
     assert "Prev" not in text and "Table of Contents" not in text
 
 
+CHAPTERS_PAGE = """<html><body>
+<DIV CLASS="NAVHEADER"><A HREF="index.html">Prev</A></DIV>
+<h1>1. General</h1><h3>1.1. What is it?</h3><p>An editor.</p>
+<h1>2. Where to get it.</h1><h3>2.1. Can I build it myself?</h3><p>Yes, from source.</p>
+<h1>3. Running</h1><h3>3.1. How do I quit?</h3><p>Press Ctrl+X.</p>
+</body></html>"""
+
+
+def test_conversion_merges_small_chapters_into_one_article():
+    import sys
+
+    from index.content import parse_article
+
+    from .conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from convert_doc_faqs import Source, extract, render
+
+    source = Source(
+        "demo",
+        "demo-doc",
+        "demo.html",
+        "tuning",
+        ("h3",),
+        section_id="General",
+        merge=("Where to get it.",),
+    )
+    title, sections = extract(CHAPTERS_PAGE, source)
+    text = render(title, "May 31, 2022", sections)
+    article = parse_article(text, "demo")
+    # The chapters are matched without their numbers; the merged one's heading joins the title.
+    assert article.title == "General; Where to get it"
+    assert [p.section for p in article.passages] == ["What is it?", "Can I build it myself?"]
+    # A capitalised DocBook navigation bar is furniture too; the next chapter is left out.
+    assert "Prev" not in text and "Ctrl+X" not in text
+
+
 def test_conversion_script_says_which_package_to_download_when_a_deb_is_missing(tmp_path):
     import subprocess
     import sys
