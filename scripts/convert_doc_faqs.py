@@ -3,10 +3,12 @@
 
 Each source is a page inside a .deb (fetched with `apt-get download PKG`, unpacked with
 `dpkg-deb -x`, never installed): an HTML page, or a plain-text FAQ (optionally gzipped) whose
-headings are numbered lines ("1. Philosophy", "1.1 What is cURL?"). Headings become bare heading lines (a question keeps its "?",
-so it is an FAQ entry), paragraphs and list items become one line each, and code blocks join the
-sentence that introduces them, so that a line of code is never read as a heading. Section numbers
-("1.2.", "G3.", "(4)") are dropped: they are navigation, not text. Every converted article is
+headings are numbered lines ("1. Philosophy", "1.1 What is cURL?"). Headings become bare
+heading lines (a question keeps its "?", so it is an FAQ entry), paragraphs and list items
+become one line each, and code blocks (in plain text: blocks indented deeper than their heading)
+join the sentence that introduces them, so that a line of code is never read as a heading.
+Section numbers ("1.2.", "G3.", "(4)") are dropped: they are navigation, not text. Every
+converted article is
 parsed back with index.content and the script fails, naming the file, when a paragraph is lost
 or a question heading does not come back as an FAQ entry (statement headings that end a
 sentence, "Fetchmail is dying with SIGPIPE.", stay in the section before them).
@@ -330,7 +332,8 @@ def extract_text(text: str, source: Source) -> tuple[str, list[tuple[str, list[s
     number = heads[starts[-1]][1][1]
     sections: list[tuple[str, list[str]]] = [("", [])]
     body_indent: int | None = None
-    for (indent, lines), (_, m) in zip(blocks[starts[-1] + 1 :], heads[starts[-1] + 1 :]):
+    body = zip(blocks[starts[-1] + 1 :], heads[starts[-1] + 1 :], strict=True)
+    for (indent, lines), (_, m) in body:
         if m and len(lines) == 1 and indent == 0 and "." not in m[1]:
             break  # the next chapter
         if m and len(lines) == 1 and m[1].startswith(f"{number}."):
