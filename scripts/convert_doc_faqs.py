@@ -108,6 +108,7 @@ _CURL_CHAPTERS = (
     ("running", "Running Problems", "test"),
     ("libcurl", "libcurl Issues", "tuning"),
     ("philosophy", "Philosophy", "test"),
+    ("licence", "License Issues", "test"),
 )
 
 SOURCES: tuple[Source, ...] = (
@@ -315,9 +316,10 @@ def extract_text(text: str, source: Source) -> tuple[str, list[tuple[str, list[s
     """Return a plain-text FAQ chapter's title and its sections as (heading, paragraphs).
 
     A chapter opens at a one-line block "N. Name" starting the line (the last one, as a table
-    of contents lists them too) and ends at the next; a one-line block numbered "N.M" inside it
-    is a question heading. A block indented deeper than its heading is code or an example, so
-    it joins the sentence before it, as a code block does in HTML.
+    of contents lists them too) and ends at the next line-starting number outside it; a one-line
+    block numbered "N.M" inside it is a question heading. A block indented deeper than its
+    heading is code or an example, so it joins the sentence before it, as a code block does in
+    HTML.
     """
     blocks = _text_blocks(text)
     heads = [(indent, _TEXT_HEADING.match(lines[0].strip())) for indent, lines in blocks]
@@ -334,8 +336,8 @@ def extract_text(text: str, source: Source) -> tuple[str, list[tuple[str, list[s
     body_indent: int | None = None
     body = zip(blocks[starts[-1] + 1 :], heads[starts[-1] + 1 :], strict=True)
     for (indent, lines), (_, m) in body:
-        if m and len(lines) == 1 and indent == 0 and "." not in m[1]:
-            break  # the next chapter
+        if m and indent == 0 and not m[1].startswith(f"{number}."):
+            break  # the next chapter, even when its first question follows without a blank
         if m and len(lines) == 1 and m[1].startswith(f"{number}."):
             sections.append((_clean(m[2]), []))
             body_indent = indent
