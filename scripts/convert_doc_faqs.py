@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Convert FAQ pages shipped in Debian documentation packages into the articles the site ingests.
 
-Each source is an HTML page inside a .deb (fetched with `apt-get download PKG`, unpacked with
-`dpkg-deb -x`, never installed). Headings become bare heading lines (a question keeps its "?",
-so it is an FAQ entry), paragraphs and list items become one line each, and code blocks join the
-sentence that introduces them, so that a line of code is never read as a heading. Section numbers
-("1.2.", "G3.", "(4)") are dropped: they are navigation, not text. Every converted article is
+Each source is a page inside a .deb (fetched with `apt-get download PKG`, unpacked with
+`dpkg-deb -x`, never installed): an HTML page, or a plain-text FAQ (optionally gzipped) whose
+headings are numbered lines ("1. Philosophy", "1.1 What is cURL?"). Headings become bare
+heading lines (a question keeps its "?", so it is an FAQ entry), paragraphs and list items
+become one line each, and code blocks (in plain text: blocks indented deeper than their heading)
+join the sentence that introduces them, so that a line of code is never read as a heading.
+Section numbers ("1.2.", "G3.", "(4)") are dropped: they are navigation, not text. Every
+converted article is
 parsed back with index.content and the script fails, naming the file, when a paragraph is lost
 or a question heading does not come back as an FAQ entry (statement headings that end a
 sentence, "Fetchmail is dying with SIGPIPE.", stay in the section before them).
@@ -16,6 +19,7 @@ judged queries live beside the articles (tests/fixtures/eval/).
 Example:
     mkdir -p /tmp/debs && cd /tmp/debs && apt-get download debian-faq zsh-doc git-doc \
         sqlite3-doc fetchmail nano privoxy
+    apt-get download xterm libcurl4-doc
     python scripts/convert_doc_faqs.py --debs /tmp/debs --out tests/fixtures/eval
 """
 
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gzip
 import re
 import subprocess
 import sys
@@ -37,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from index.content import parse_article  # noqa: E402
 from index.errors import BadContent  # noqa: E402
+from index.text import normalize  # noqa: E402
 
 _DEBIAN_FAQ = "usr/share/doc/debian/FAQ"
 _ZSH_FAQ = "usr/share/doc/zsh-common/html"
@@ -52,12 +58,16 @@ class Source:
     half: str  # "tuning" or "test"
     headings: tuple[str, ...] = ("h2", "h3")
     title_tag: str = "h1"
-    # For pages holding several articles: the h1 whose section is this article.
+    # For pages holding several articles: the heading whose section is this article (an h1
+    # unless section_tag says otherwise; in a plain-text FAQ, a chapter heading's text).
     section_id: str = ""
     # Further h1 sections joined to it: chapters too small to stand alone (nano's has 3 entries).
     merge: tuple[str, ...] = ()
+    section_tag: str = "h1"
     # Sections that are page furniture (a manual page's NAME and SYNOPSIS), not answers.
     drop: tuple[str, ...] = ()
+    # A plain-text FAQ has no title markup: its articles are titled "<title>: <chapter>".
+    title: str = ""
 
 
 _DEBIAN_CHAPTERS = (
@@ -108,7 +118,22 @@ _TITLE_PREFIXES = {
     "debian-faq": "Debian FAQ",
     "nano": "GNU nano FAQ",
     "privoxy": "Privoxy FAQ",
+    "xterm": "XTerm FAQ",
 }
+# The xterm FAQ's "Frequent problems" chapter, one article per part (an h3 of h4 questions).
+_XTERM_PARTS = (
+    ("keyboard", "Keyboard problems", "tuning"),
+    ("colors", "Colors and other graphic rendition", "test"),
+    ("fonts", "Font problems", "tuning"),
+)
+# The curl FAQ (plain text), one article per numbered chapter of questions.
+_CURL_CHAPTERS = (
+    ("usage", "Usage problems", "tuning"),
+    ("running", "Running Problems", "test"),
+    ("libcurl", "libcurl Issues", "tuning"),
+    ("philosophy", "Philosophy", "test"),
+    ("licence", "License Issues", "test"),
+)
 
 SOURCES: tuple[Source, ...] = (
     *(
@@ -169,6 +194,29 @@ SOURCES: tuple[Source, ...] = (
         )
         for name, half in _PRIVOXY_CHAPTERS
     ),
+    *(
+        Source(
+            f"xterm-faq-{name}",
+            "xterm",
+            "usr/share/doc/xterm/xterm.faq.html",
+            half,
+            ("h4",),
+            section_id=section,
+            section_tag="h3",
+        )
+        for name, section, half in _XTERM_PARTS
+    ),
+    *(
+        Source(
+            f"curl-faq-{name}",
+            "libcurl4-doc",
+            "usr/share/doc/libcurl4/FAQ.gz",
+            half,
+            section_id=chapter,
+            title="curl FAQ",
+        )
+        for name, chapter, half in _CURL_CHAPTERS
+    ),
 )
 
 _NUMBERING = re.compile(r"^(?:Chapter\s+\d+\.\s*|\(\d+\)\s*|[A-Z]?\d+(?:\.\d+)*[.:]\s+)")
@@ -210,9 +258,10 @@ def _inside(node, names: frozenset[str] | tuple[str, ...]) -> Tag | None:
 
 
 def _chapter(soup: BeautifulSoup, source: Source, name: str) -> Tag:
-    """Return the page's last h1 headed name (the first may be a table of contents entry)."""
+    """Return the page's last section heading named name (the first may be in a table of
+    contents)."""
     # The chapter number ("1. General") is navigation: match the heading without it.
-    found = [h for h in soup.find_all("h1") if _heading_text(h) == name]
+    found = [h for h in soup.find_all(source.section_tag) if _heading_text(h) == name]
     if not found:
         raise BadContent(f"{source.page}: no section headed {name!r}")
     return found[-1]
@@ -222,12 +271,15 @@ def _scope(soup: BeautifulSoup, source: Source) -> list:
     """Return the nodes of the article, in document order (its h1 sections for one page's)."""
     if not source.section_id:
         return list(soup.descendants)
+    tag = source.section_tag
+    # A section ends at the next heading of its own level or above (an h3 at the next h1-h3).
+    ends = {f"h{n}" for n in range(1, int(tag[1]) + 1)}
     nodes: list = []
     for name in (source.section_id, *source.merge):
         start = _chapter(soup, source, name)
         nodes += [start, *start.descendants]
         for node in start.next_elements:
-            if isinstance(node, Tag) and node.name == "h1":
+            if isinstance(node, Tag) and node.name in ends:
                 break
             nodes.append(node)
     return nodes
@@ -240,7 +292,9 @@ def extract(html: str, source: Source) -> tuple[str, list[tuple[str, list[str]]]
     title_tag = nodes[0] if source.section_id else soup.find(source.title_tag)
     # A merged chapter's heading joins the title: it has no text of its own to head.
     merged = (
-        [n for n in nodes[1:] if isinstance(n, Tag) and n.name == "h1"] if source.section_id else []
+        [n for n in nodes[1:] if isinstance(n, Tag) and n.name == source.section_tag]
+        if source.section_id
+        else []
     )
     title = "; ".join(_heading_text(h).rstrip(".") for h in [title_tag, *merged])
     if source.package in _TITLE_PREFIXES:
@@ -296,6 +350,60 @@ def extract(html: str, source: Source) -> tuple[str, list[tuple[str, list[str]]]
     flush()
     kept = [(h, paras) for h, paras in sections if (h or paras) and h not in source.drop]
     return title, [(h, _join(paras)) for h, paras in kept]
+
+
+# A plain-text FAQ's numbered heading: "1. Philosophy" (a chapter), "1.1 What is cURL?".
+_TEXT_HEADING = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+(\S.*)$")
+
+
+def _text_blocks(text: str) -> list[tuple[int, list[str]]]:
+    """Split plain text at blank lines into blocks, each with its first line's indentation."""
+    blocks: list[tuple[int, list[str]]] = []
+    current: list[str] = []
+    for line in [*text.expandtabs().splitlines(), ""]:
+        if line.strip():
+            current.append(line)
+        elif current:
+            blocks.append((len(current[0]) - len(current[0].lstrip()), current))
+            current = []
+    return blocks
+
+
+def extract_text(text: str, source: Source) -> tuple[str, list[tuple[str, list[str]]]]:
+    """Return a plain-text FAQ chapter's title and its sections as (heading, paragraphs).
+
+    A chapter opens at a one-line block "N. Name" starting the line (the last one, as a table
+    of contents lists them too) and ends at the next line-starting number outside it; a one-line
+    block numbered "N.M" inside it is a question heading. A block indented deeper than its
+    heading is code or an example, so it joins the sentence before it, as a code block does in
+    HTML.
+    """
+    blocks = _text_blocks(text)
+    heads = [(indent, _TEXT_HEADING.match(lines[0].strip())) for indent, lines in blocks]
+    starts = [
+        i
+        for i, (indent, m) in enumerate(heads)
+        if m and indent == 0 and "." not in m[1] and len(blocks[i][1]) == 1
+        if _clean(m[2]) == source.section_id
+    ]
+    if not starts:
+        raise BadContent(f"{source.page}: no chapter headed {source.section_id!r}")
+    number = heads[starts[-1]][1][1]
+    sections: list[tuple[str, list[str]]] = [("", [])]
+    body_indent: int | None = None
+    body = zip(blocks[starts[-1] + 1 :], heads[starts[-1] + 1 :], strict=True)
+    for (indent, lines), (_, m) in body:
+        if m and indent == 0 and not m[1].startswith(f"{number}."):
+            break  # the next chapter, even when its first question follows without a blank
+        if m and len(lines) == 1 and m[1].startswith(f"{number}."):
+            sections.append((_clean(m[2]), []))
+            body_indent = indent
+            continue
+        body_indent = indent if body_indent is None else body_indent
+        kind = "code" if indent > body_indent else "text"
+        sections[-1][1].append(f"{kind} {_clean(' '.join(lines))}")
+    kept = [(h, paras) for h, paras in sections if (h or paras) and h not in source.drop]
+    return f"{source.title}: {source.section_id}", [(h, _join(paras)) for h, paras in kept]
 
 
 def _in_furniture(node) -> bool:
@@ -356,7 +464,8 @@ def check(text: str, slug: str, sections: list[tuple[str, list[str]]], path: Pat
     kept_text = " ".join(kept)
     for _, paragraphs in sections:
         for paragraph in paragraphs:
-            if " ".join(paragraph.split()) not in kept_text:
+            # Compared as the parser normalises text (it drops U+FFFD, a page's "�" example).
+            if " ".join(normalize(paragraph).split()) not in kept_text:
                 raise BadContent(f"{path}: paragraph {paragraph[:60]!r} is lost when parsed")
     questions = {p.section for p in article.passages if p.kind == "faq"}
     for heading, paragraphs in sections:
@@ -402,7 +511,10 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for source in SOURCES:
                 page = unpack(args.debs, source.package, Path(tmp)) / source.page
-                title, sections = extract(page.read_text(encoding="utf-8"), source)
+                raw = page.read_bytes()
+                raw = gzip.decompress(raw) if page.suffix == ".gz" else raw
+                read = extract if ".html" in page.suffixes else extract_text
+                title, sections = read(raw.decode("utf-8"), source)
                 stamp = dt.datetime.fromtimestamp(page.stat().st_mtime, dt.UTC)
                 text = render(title, f"{stamp:%b} {stamp.day}, {stamp.year}", sections)
                 path = args.out / source.half / "articles" / f"{source.slug}.txt"

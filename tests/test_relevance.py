@@ -370,6 +370,57 @@ def test_conversion_merges_small_chapters_into_one_article():
     assert "Prev" not in text and "Ctrl+X" not in text
 
 
+DOC_TEXT = """FAQ
+
+ 1. Basics
+  1.1 What is it?
+
+1. Basics
+
+  Intro text.
+
+  1.1 What is it?
+
+  A tool. Run it like this:
+
+      tool --all
+
+  and it prints a report.
+
+  1.2 It fails to start
+
+  1. check the path
+
+2. Other
+  2.1 Not this chapter?
+"""
+
+
+def test_conversion_reads_a_plain_text_faq_chapter_by_its_numbered_headings():
+    import sys
+
+    from index.content import parse_article
+
+    from .conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from convert_doc_faqs import Source, extract_text, render
+
+    source = Source("demo", "demo-doc", "FAQ", "tuning", section_id="Basics", title="Demo FAQ")
+    title, sections = extract_text(DOC_TEXT, source)
+    article = parse_article(render(title, "May 31, 2022", sections), "demo")
+    assert article.title == "Demo FAQ: Basics"
+    assert [(p.section, p.kind) for p in article.passages] == [
+        ("Demo FAQ: Basics", "intro"),
+        ("What is it?", "faq"),
+        ("It fails to start", "section"),
+    ]
+    # The indented command joins the sentence that introduces it; the next chapter is left out.
+    answer = article.passages[1].text
+    assert answer == "A tool. Run it like this: tool --all and it prints a report."
+    assert "Not this chapter" not in str(sections)
+
+
 def test_conversion_script_says_which_package_to_download_when_a_deb_is_missing(tmp_path):
     import subprocess
     import sys
