@@ -296,3 +296,32 @@ def test_the_extractor_benchmark_reports_every_fixture_kept_whole(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 6  # five pages and the total
     assert lines[-1].split()[-6:] == ["article", "20/20", "headings", "14/14", "leaked", "0"]
+
+
+def test_a_question_heading_followed_by_a_remark_is_an_faq_entry(tmp_path):
+    # Headings of the Privoxy FAQ (privoxy 3.0.34, faq/general.html): the markup says heading,
+    # so a remark after the question does not make it a statement.
+    page = tmp_path / "privoxy-general.html"
+    page.write_text(
+        "<html><head><title>General Information</title></head><body>"
+        "<h1>General Information</h1><p>What Privoxy is and what it does.</p>"
+        "<h3>Can Privoxy make mistakes? This does not sound very scientific.</h3>"
+        "<p>Actions are applied by rules, and rules can be wrong.</p>"
+        "<h3>How much does Privoxy slow my browsing down? This has to add extra time to"
+        " browsing.</h3><p>It has to parse every page, which is barely noticeable.</p>"
+        "<h3>Privoxy is not a silver bullet.</h3><p>No program blocks every ad.</p>"
+        "<p>Is it slow? Usually not.</p>"
+        "</body></html>"
+    )
+    article = load_article(page)
+    assert [(p.section, p.kind) for p in article.passages] == [
+        ("General Information", "intro"),
+        ("Can Privoxy make mistakes? This does not sound very scientific.", "faq"),
+        (
+            "How much does Privoxy slow my browsing down? This has to add extra time to browsing.",
+            "faq",
+        ),
+        ("Privoxy is not a silver bullet.", "section"),
+    ]
+    # A paragraph that asks and answers stays text of its section.
+    assert "Is it slow? Usually not." in article.passages[-1].text

@@ -78,3 +78,17 @@ def test_windows_line_ends_keep_front_matter_and_code_blocks(tmp_path):
     article = load_article(page)
     assert (article.title, article.date) == ("Composting at Home", "2024-04-22")
     assert "indented_code_block" not in " ".join(p.text for p in article.passages)
+
+
+def test_a_question_heading_followed_by_a_remark_is_an_faq_entry(tmp_path):
+    page = tmp_path / "privoxy.md"
+    page.write_text(
+        "# Privoxy questions\n\nWhat it is.\n\n"
+        "## Can Privoxy make mistakes? This does not sound very scientific.\n\n"
+        "Rules can be wrong.\n\n## Installing\n\nUse the package.\n"
+    )
+    assert [(p.section, p.kind) for p in load_article(page).passages] == [
+        ("Privoxy questions", "intro"),
+        ("Can Privoxy make mistakes? This does not sound very scientific.", "faq"),
+        ("Installing", "section"),
+    ]

@@ -125,7 +125,7 @@ class _Walker:
             if heading:
                 self.close_section()
                 self.heading = heading
-                self.kind = "faq" if is_question(heading) else "section"
+                self.kind = "faq" if is_question(heading, marked=True) else "section"
             return
         if tag == "pre":
             return

@@ -100,7 +100,7 @@ def parse_article(text: str, slug: str, source: str = "<markdown>") -> Article:
             elif token.tag in _SECTION_LEVELS or token.tag == "h1":
                 sections.append(Section(heading, kind, tuple(paragraphs)))
                 heading, paragraphs = words, []
-                kind = "faq" if is_question(words) else "section"
+                kind = "faq" if is_question(words, marked=True) else "section"
             elif words:
                 paragraphs.append(words)  # a minor heading reads as a line of its section
             i += 3

@@ -32,13 +32,16 @@ _INTERROGATIVES = frozenset(
 )
 
 
-def is_question(heading: str) -> bool:
+def is_question(heading: str, marked: bool = False) -> bool:
     """Return True when a heading asks a question, so its section is an FAQ entry.
 
     A question ends in "?" (closing marks allowed), or ends in an aside in brackets right after
     its "?" ("Why do my csh aliases not work? (Plus other alias pitfalls.)"), or opens with a
     question word and, after its "?", only exclaims ("Why does X? I thought Y!"). A line that
-    goes on to state something after its question ("Why? Nobody knows.") asks nothing.
+    goes on to state something after its question ("Why? Nobody knows.") asks nothing, unless
+    the markup says it is a heading (marked: HTML, Markdown), where a question word, a "?" and
+    a remark after it ("Can Privoxy make mistakes? This does not sound very scientific.") is
+    still the entry's question.
     """
     heading = heading.strip()
     words = heading.split()
@@ -49,7 +52,9 @@ def is_question(heading: str) -> bool:
     if _ENDS_QUESTION.search(heading) or _QUESTION_THEN_ASIDE.search(heading):
         return True
     first = words[0].lower().strip("\"'“‘(").replace("’", "'")
-    return first in _INTERROGATIVES and heading.rstrip("\"'”’").endswith("!")
+    if first not in _INTERROGATIVES:
+        return False
+    return marked or heading.rstrip("\"'”’").endswith("!")
 
 
 @dataclass(frozen=True)
