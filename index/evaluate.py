@@ -31,7 +31,12 @@ CONFIGURATIONS: dict[str, Ranking] = {
 # An answer at this confidence or above is one the service stands behind.
 HIGH_CONFIDENCE = 0.9
 # Lower edges of the reliability table's confidence buckets.
-BUCKETS = (0.0, 0.6, 0.7, 0.8, 0.9)
+BUCKETS = tuple(sorted({0.0, ANSWER_THRESHOLD, 0.6, 0.7, 0.8, 0.9}))
+
+
+def _edge(value: float) -> str:
+    """Return a bucket edge as the table prints it: 0.6, 0.45, 1.0."""
+    return f"{value:.1f}" if round(value, 1) == value else f"{value:.2f}"
 
 
 @dataclass(frozen=True)
@@ -109,7 +114,7 @@ class Metrics:
         for low, high in zip(edges, edges[1:], strict=False):
             inside = [o for o in self.answered if low <= (o.confidence or 0) < high]
             if inside:
-                label = f"{low:.1f}–{min(high, 1.0):.1f}"
+                label = f"{_edge(low)}–{_edge(min(high, 1.0))}"
                 rows.append((label, len(inside), sum(o.answer_ok for o in inside) / len(inside)))
         return rows
 

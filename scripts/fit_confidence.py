@@ -47,7 +47,7 @@ FOLDS = 5
 MIN_STEP = 10
 # A step's confidence is the share right its judgments show with this certainty: its lower
 # bound, not its mean, so that a step of 38 answers with 2 wrong does not claim 0.9.
-CERTAINTY = 0.9
+CERTAINTY = 0.95
 # --held-out: the tuning articles in this many groups, each judged by a fit on the others.
 HELD_OUT_FOLDS = 6
 

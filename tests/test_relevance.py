@@ -130,7 +130,8 @@ EVAL = Path(__file__).parent / "fixtures" / "eval"
 # Floors at the figures measured when they were last raised (docs/relevance.md): a change that
 # loses ground on either half fails here.
 FLOORS = {
-    "tuning": {"success_at_1": 0.88, "mrr_at_5": 0.93, "answers_right": 0.94, "wrong_confident": 0},
+    # Re-set when the set grew by 14 articles nobody tuned for (nano, Privoxy, xterm, curl).
+    "tuning": {"success_at_1": 0.88, "mrr_at_5": 0.92, "answers_right": 0.93, "wrong_confident": 0},
     # Re-set when a confidence became the share right its step's judgments back (a lower bound).
     "test": {"success_at_1": 0.90, "mrr_at_5": 0.93, "answers_right": 0.93, "wrong_confident": 1},
 }
