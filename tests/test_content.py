@@ -213,6 +213,32 @@ def test_a_question_inside_an_answer_stays_in_that_answer():
     assert "How do you get from $E to emacs in one easy stage?" in entry.text
 
 
+def test_a_short_question_opening_an_answer_stays_in_that_answer():
+    # xterm 379 FAQ, "Odd behavior": the answer opens by asking back.
+    text = (
+        "XTerm FAQ\n\nMay 1, 2024\n\nCan I improve the scrollbars?\n\n"
+        "Is that a problem with the appearance, or the way they work?\n\n"
+        "The appearance can be modified by linking with a variant of the Athena widget set.\n\n"
+        "Why is the cursor hidden?\n\nIt blinks off while you type.\n"
+    )
+    article = parse_article(text, "xterm-faq")
+    assert [(p.section, p.kind) for p in article.passages] == [
+        ("Can I improve the scrollbars?", "faq"),
+        ("Why is the cursor hidden?", "faq"),
+    ]
+    assert article.passages[0].text.startswith("Is that a problem with the appearance")
+    # A list of questions before their entries stays questions, each with its own answer.
+    listed = parse_article(
+        "Bees\n\nMay 1, 2024\n\nWhy do bees swarm?\n\nDo bees sleep?\n\n"
+        "Why do bees swarm?\n\nA crowded colony raises a new queen.\n\n"
+        "Do bees sleep?\n\nYes, in short naps.\n",
+        "bees",
+    )
+    entries = {p.section: p.text for p in listed.passages if p.kind == "faq"}
+    assert entries["Do bees sleep?"] == "Yes, in short naps."
+    assert entries["Why do bees swarm?"].endswith("A crowded colony raises a new queen.")
+
+
 @pytest.mark.parametrize(
     "paragraph",
     [

@@ -10,6 +10,7 @@ a date line), zero or more of them.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from ..errors import BadContent
 from ..text import normalize
@@ -114,15 +115,24 @@ def _units(blocks: list[list[str]]) -> list[tuple[str, str]]:
     heading; a line of running text that ends a sentence ends its paragraph.
     """
     units: list[tuple[str, str]] = []
-    for block in blocks:
+    lines = Counter(block[0] for block in blocks if len(block) == 1)
+    repeated = {line for line, n in lines.items() if n > 1}
+    for at, block in enumerate(blocks):
         block = [line for line in block if not _BOILERPLATE.match(line)]
         if len(block) == 1:
             line = block[0]
             heading = _is_heading(line) and not _BULLET.match(line)
             # A question right under a question is its answer's opening ("How do I …? The
-            # problem is that … How do you get from $E to emacs?"), unless it is heading-short.
+            # problem is that … How do you get from $E to emacs?"; "Can I improve the
+            # scrollbars?" answered "Is that a problem with the appearance, or …?" and a
+            # paragraph): an FAQ question is never left without an answer. A short one is a
+            # question of its own when no running text follows it, or when it is asked again
+            # (a list of the questions comes before their entries).
             if heading and units and units[-1][0] == "h" and is_question(units[-1][1]):
-                heading = _is_short_heading(line)
+                after = blocks[at + 1][0] if at + 1 < len(blocks) else ""
+                heading = _is_short_heading(line) and (
+                    not _is_body_line(after) or line in repeated
+                )
             units.append(("h" if heading else "p", line))
             continue
         paragraph: list[str] = []
