@@ -24,6 +24,8 @@ from array import array
 from bisect import bisect_left
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
+from itertools import repeat
+from operator import setitem
 from pathlib import Path
 
 from . import bm25
@@ -225,8 +227,10 @@ class ImpactPostings:
             return found
         # Every stored weight is positive (a posting has a count of at least 1 in some field),
         # so 0.0 marks absence. Filled by C-level setitem calls: no Python step per posting.
+        # operator.setitem over lists is twice as fast as the array's bound __setitem__ over
+        # the arrays (a slot wrapper's call, and a boxed number read from each array).
         found = array("f", bytes(self.doc_count * weights.itemsize))
-        deque(map(found.__setitem__, docs, weights), maxlen=0)
+        deque(map(setitem, repeat(found), docs.tolist(), weights.tolist()), maxlen=0)
         if len(docs) >= CACHE_MIN_DF:
             self._dense.put(term, len(docs), found)
         return found
