@@ -220,6 +220,11 @@ class ImpactPostings:
         """Return term's weight per passage number (0.0: absent) when kept, else None."""
         return self._dense.get(term) if self.df(term) >= CACHE_MIN_DF else None
 
+    def keeps_dense(self, term: str) -> bool:
+        """Return True when term's dense weights, once built, would be kept for later queries."""
+        count = self.df(term)
+        return count >= CACHE_MIN_DF and self._dense.would_keep(count)
+
     def dense_weights(self, term: str, docs: array, weights: array) -> array:
         """Return term's weight per passage number (0.0 where absent), given its postings."""
         found = self.cached_dense(term)

@@ -7,8 +7,8 @@ impacts.py, each concept weighted by its idf:
 1. AND: the passages that match every concept the index knows, scored exactly. Walking the
    rarest concept's passages and probing the others keeps this cheap even for common words: a
    term's sorted passage numbers are searched by bisection for a few passages, and spread into
-   an array indexed by passage number (kept by the index for its commonest words) only when
-   many are asked about.
+   an array indexed by passage number (kept by the index for its commonest words) when many
+   are asked about or when the index will keep the array.
 2. OR, only when AND found fewer than the candidates asked for: passages matching any concept,
    filled in after the AND matches. Concepts are taken rarest first; once the pool holds
    OR_POOL passages, a commoner concept only adds weight to passages already in the pool, so
@@ -120,8 +120,12 @@ class _Concept:
             weights = list(map(table.get, docs))
             return weights, weights
         dense = self._dense
-        if dense is None and len(docs) * PROBE_COST >= self.size:
-            postings = self._postings
+        postings = self._postings
+        # A dense array the cache keeps is built once for every later query of the word: then
+        # it is cheaper than bisection however few passages are asked about.
+        if dense is None and (
+            len(docs) * PROBE_COST >= self.size or postings.keeps_dense(self._term)
+        ):
             dense = self._dense = postings.dense_weights(self._term, self._docs, self._weights)
         if dense is not None:
             # 0.0 (falsy) marks a passage without the term.
