@@ -42,6 +42,8 @@ PROBE_COST = 8
 # sum over them all is cheaper than replacing the scores of those that gain (measured at 64k:
 # the same 0.47 ms at 47 % of 5,876 passages, 0.28 against 0.47 ms at 7 %).
 GAIN_ALL = 3
+# Choosing the best candidates: the threshold is looked for in every this-many-th score.
+SAMPLE = 4
 
 
 def _items_at(positions: list[int]) -> Callable[[Sequence], Sequence]:
@@ -180,8 +182,11 @@ def _best(limit: int, docs: Sequence[int], scores: Sequence[float]) -> list[tupl
     """Return heapq.nlargest(limit, zip(docs, scores), key=score): ties keep the earlier."""
     if len(scores) > limit:
         # Only the passages scoring at least the limit-th best can be among the best; sorting
-        # them (stable, as nlargest is) is cheaper than nlargest's Python step per passage.
-        threshold = heapq.nlargest(limit, scores)[-1]
+        # them (stable, as nlargest is) is cheaper than nlargest's Python step per passage. The
+        # limit-th best of every SAMPLE-th score is at most that threshold, found with a
+        # SAMPLE-th of nlargest's steps; it keeps a few times limit passages more to sort.
+        sample = scores[::SAMPLE] if len(scores) >= limit * SAMPLE else scores
+        threshold = heapq.nlargest(limit, sample)[-1]
         kept = compress(zip(docs, scores, strict=True), map(ge, scores, repeat(threshold)))
         return sorted(kept, key=itemgetter(1), reverse=True)[:limit]
     return sorted(zip(docs, scores, strict=True), key=itemgetter(1), reverse=True)
