@@ -72,6 +72,11 @@ class Ranked(Generic[V]):
         found = self._data.get(key)
         return default if found is None else found[1]
 
+    def would_keep(self, rank: int) -> bool:
+        """Return True when a new entry of this rank would be kept (put's test)."""
+        data = self._data
+        return self.size > 0 and (len(data) < self.size or rank > min(r for r, _ in data.values()))
+
     def put(self, key: Hashable, rank: int, value: V) -> None:
         """Keep value when the map has room or rank beats its lowest-ranked entry's."""
         with self._lock:

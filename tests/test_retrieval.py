@@ -13,7 +13,7 @@ from index.caches import Ranked
 from index.impacts import POSTINGS_FILE, TERMS_FILE
 from index.search import search
 from index.spelling import MAX_KEPT_WORDS, Speller
-from index.store import IndexProvider, SearcherVocabulary
+from index.store import IndexProvider, SearcherVocabulary, StoredColumn
 from index.text import stem
 from service.app import create_app
 
@@ -179,3 +179,19 @@ def test_dense_weights_give_the_postings_weights_and_zero_elsewhere(index_dir):
     assert len(dense) == impacts.doc_count
     assert [dense[d] for d in docs] == list(weights)
     assert sum(map(bool, dense)) == len(docs)
+
+
+def test_stored_fields_read_directly_equal_whoosh_s_own(index_dir):
+    index = IndexProvider(index_dir).get()
+    with index._reading("a test") as searcher:
+        column = StoredColumn.of(searcher, index._open_file)
+        assert column is not None  # the layout of the pinned Whoosh: no fallback to its path
+        for n in range(index.doc_count):
+            assert column.get(n) == searcher.stored_fields(n)["passage"]
+
+
+def test_a_stored_layout_not_known_is_read_by_whoosh(index_dir):
+    index = IndexProvider(index_dir).get()
+    # Opened with mmap (Whoosh's default), the column is a buffer, not a part of the file.
+    with open_dir(str(_version_dir(index_dir)), readonly=True).searcher() as searcher:
+        assert StoredColumn.of(searcher, index._open_file) is None
