@@ -106,8 +106,10 @@ _NANO_CHAPTERS = (
     ("other", ("Internationalization", "Advocacy and Licensing", "Miscellaneous"), "tuning"),
 )
 # Privoxy's FAQ is one page per chapter; contact.html and copyright.html are not answers.
-# general.html and misc.html wait for the parser: a question heading followed by a remark
-# ("Can Privoxy make mistakes? This does not sound very scientific.") is not read as a question.
+# general.html and misc.html are not converted: the test half keeps them as the package's own
+# pages (privoxy-faq-general.html, privoxy-faq-misc.html), because only the HTML reader takes a
+# marked question heading followed by a remark ("Can Privoxy make mistakes? This does not sound
+# very scientific.") as an FAQ entry; as a text line it stays in the entry before it.
 _PRIVOXY_CHAPTERS = (
     ("installation", "test"),
     ("configuration", "tuning"),
