@@ -325,3 +325,23 @@ def test_a_question_heading_followed_by_a_remark_is_an_faq_entry(tmp_path):
     ]
     # A paragraph that asks and answers stays text of its section.
     assert "Is it slow? Usually not." in article.passages[-1].text
+
+
+def test_a_minor_heading_reads_as_a_line_without_its_numbering(tmp_path):
+    # Privoxy FAQ 1.17: its h4 sub-questions are lines of the entry, read aloud without "1.17.1.".
+    page = tmp_path / "help.html"
+    page.write_text(
+        "<html><head><title>Help</title></head><body><h1>Help</h1><p>Intro text.</p>"
+        "<h3>1.17. I would like to help you, what can I do?</h3>"
+        "<h4>1.17.1. Would you like to participate?</h4><p>We need testers.</p>"
+        "<h4>1.17.2. Would you like to donate?</h4><p>Donations go to servers.</p>"
+        "</body></html>"
+    )
+    entry = load_article(page).passages[-1]
+    assert entry.section == "I would like to help you, what can I do?"
+    assert entry.text.split("\n\n") == [
+        "Would you like to participate?",
+        "We need testers.",
+        "Would you like to donate?",
+        "Donations go to servers.",
+    ]

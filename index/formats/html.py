@@ -127,6 +127,13 @@ class _Walker:
                 self.heading = heading
                 self.kind = "faq" if is_question(heading, marked=True) else "section"
             return
+        if tag in _MINOR_HEADINGS:
+            # A line of its section, without the manual's numbering ("1.17.1. Would you ...?").
+            self.flush_inline()
+            text = _heading_text(el)
+            if text:
+                self.paragraphs.append(text)
+            return
         if tag == "pre":
             return
         if tag == "details":
