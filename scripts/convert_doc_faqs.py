@@ -68,6 +68,9 @@ class Source:
     drop: tuple[str, ...] = ()
     # A plain-text FAQ has no title markup: its articles are titled "<title>: <chapter>".
     title: str = ""
+    # The page itself is the article (copied unchanged, read by the site's HTML reader), as a
+    # site would publish it, not converted to text.
+    kept: bool = False
 
 
 _DEBIAN_CHAPTERS = (
@@ -107,7 +110,7 @@ _NANO_CHAPTERS = (
 )
 # Privoxy's FAQ is one page per chapter; contact.html and copyright.html are not answers.
 # general.html and misc.html are not converted: the test half keeps them as the package's own
-# pages (privoxy-faq-general.html, privoxy-faq-misc.html), because only the HTML reader takes a
+# pages (kept sources below), because only the HTML reader takes a
 # marked question heading followed by a remark ("Can Privoxy make mistakes? This does not sound
 # very scientific.") as an FAQ entry; as a text line it stays in the entry before it.
 _PRIVOXY_CHAPTERS = (
@@ -149,7 +152,7 @@ SOURCES: tuple[Source, ...] = (
         for name, half in _DEBIAN_CHAPTERS
     ),
     *(
-        Source(f"zsh-faq-{n}", "zsh-doc", f"{_ZSH_FAQ}/FAQ0{n}.html", half)
+        Source(f"zsh-faq-{n}", "zsh-doc", f"{_ZSH_FAQ}/FAQ0{n}.html", half, kept=True)
         for n, half in zip(range(1, 7), ("tuning", "test") * 3, strict=True)
     ),
     Source(
@@ -195,6 +198,16 @@ SOURCES: tuple[Source, ...] = (
             ("h2", "h3", "h4"),
         )
         for name, half in _PRIVOXY_CHAPTERS
+    ),
+    *(
+        Source(
+            f"privoxy-faq-{name}",
+            "privoxy",
+            f"usr/share/doc/privoxy/faq/{name}.html",
+            "test",
+            kept=True,
+        )
+        for name in ("general", "misc")
     ),
     *(
         Source(
@@ -506,7 +519,7 @@ def main(argv: list[str] | None = None) -> int:
         "--out",
         type=Path,
         default=ROOT / "tests/fixtures/eval",
-        help="writes OUT/tuning/articles/*.txt and OUT/test/articles/*.txt",
+        help="writes OUT/tuning/articles/ and OUT/test/articles/ (.txt, or .html for kept pages)",
     )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="debs-") as tmp:
@@ -514,6 +527,12 @@ def main(argv: list[str] | None = None) -> int:
             for source in SOURCES:
                 page = unpack(args.debs, source.package, Path(tmp)) / source.page
                 raw = page.read_bytes()
+                if source.kept:
+                    path = args.out / source.half / "articles" / f"{source.slug}.html"
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_bytes(raw)
+                    print(f"{path}: the page itself")
+                    continue
                 raw = gzip.decompress(raw) if page.suffix == ".gz" else raw
                 read = extract if ".html" in page.suffixes else extract_text
                 title, sections = read(raw.decode("utf-8"), source)
