@@ -292,7 +292,8 @@ def _scope(soup: BeautifulSoup, source: Source) -> list:
     nodes: list = []
     for name in (source.section_id, *source.merge):
         start = _chapter(soup, source, name)
-        nodes += [start, *start.descendants]
+        nodes.append(start)
+        # next_elements walks the heading's own text first, then what follows it.
         for node in start.next_elements:
             if isinstance(node, Tag) and node.name in ends:
                 break
@@ -527,9 +528,10 @@ def main(argv: list[str] | None = None) -> int:
             for source in SOURCES:
                 page = unpack(args.debs, source.package, Path(tmp)) / source.page
                 raw = page.read_bytes()
+                folder = args.out / source.half / "articles"
+                folder.mkdir(parents=True, exist_ok=True)
                 if source.kept:
-                    path = args.out / source.half / "articles" / f"{source.slug}.html"
-                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path = folder / f"{source.slug}.html"
                     path.write_bytes(raw)
                     print(f"{path}: the page itself")
                     continue
@@ -538,9 +540,8 @@ def main(argv: list[str] | None = None) -> int:
                 title, sections = read(raw.decode("utf-8"), source)
                 stamp = dt.datetime.fromtimestamp(page.stat().st_mtime, dt.UTC)
                 text = render(title, f"{stamp:%b} {stamp.day}, {stamp.year}", sections)
-                path = args.out / source.half / "articles" / f"{source.slug}.txt"
+                path = folder / f"{source.slug}.txt"
                 check(text, source.slug, sections, path)
-                path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
                 print(f"{path}: {len(sections)} sections")
         except (BadContent, OSError, subprocess.CalledProcessError) as exc:
