@@ -225,12 +225,9 @@ def _phrase_matches(
         phrase = phrases[i]
         if at is not None:
             words = phrase.words
-            return len(words) > at and (
-                words[at].startswith(partial) or (bool(whole) and phrase.keys[at] == whole)
-            )
-        return any(w.startswith(partial) for w in phrase.content_words) or (
-            bool(whole) and whole in phrase.keys
-        )
+            # A key is never empty, so an empty whole (a stop word typed) matches none.
+            return len(words) > at and (words[at].startswith(partial) or phrase.keys[at] == whole)
+        return any(w.startswith(partial) for w in phrase.content_words) or whole in phrase.keys
 
     # Phrases that begin with what was typed.
     if typed:
@@ -260,7 +257,7 @@ def _phrase_matches(
         )
     elif partial is not None:
         lists = [tables.by_word[w] for w in _with_prefix(tables.phrase_words, partial)]
-        lists.append(tables.by_key.get(whole, []) if whole else [])
+        lists.append(tables.by_key.get(whole, []))
         contains = _unique(heapq.merge(*lists))
     else:
         contains = ()
@@ -387,14 +384,23 @@ def _synonym_variants(
     return variants
 
 
+def _phrase_suggestions(
+    tables: _Tables, tokens: list[str], partial: bool, limit: int
+) -> tuple[list[Suggestion], int]:
+    """Return the phrases for the typed words (the last one partial when partial is True) and
+    how many of them begin with the typed words."""
+    last = tokens[-1] if partial else None
+    ids, starts = _phrase_matches(tables, tokens[:-1] if partial else tokens, last, limit)
+    return [Suggestion(tables.phrases[i].text, tables.phrases[i].kind) for i in ids], starts
+
+
 def _suggest_tokens(
     index: SearchIndex, tables: _Tables, tokens: list[str], partial: bool, typed: str, limit: int
 ) -> list[Suggestion]:
     """Return suggestions for the typed words, the last one partial when partial is True."""
     last = tokens[-1] if partial else None
     full = tokens[:-1] if partial else tokens
-    ids, starts = _phrase_matches(tables, full, last, limit)
-    phrases = [Suggestion(tables.phrases[i].text, tables.phrases[i].kind) for i in ids]
+    phrases, starts = _phrase_suggestions(tables, tokens, partial, limit)
     completed: list[Suggestion] = []
     if last is not None:
         before = " ".join(full)
@@ -433,9 +439,7 @@ def suggest(index: SearchIndex, text: QueryText, limit: int = DEFAULT_LIMIT) -> 
         # A word the site uses is completed as itself, but the phrases that say it in other
         # words are what the user means too: "rls" -> "… Restless Leg Syndrome".
         for variant in _synonym_variants(index, tables, tokens, partial, known=True):
-            last = variant[-1] if partial else None
-            ids, _ = _phrase_matches(tables, variant[:-1] if partial else variant, last, limit)
-            ordered += [Suggestion(tables.phrases[i].text, tables.phrases[i].kind) for i in ids]
+            ordered += _phrase_suggestions(tables, variant, partial, limit)[0]
     return _dedupe(ordered, limit)
 
 

@@ -153,7 +153,7 @@ class _Walker:
         for child in el:
             self.walk(child)
             self.add_tail(child)
-        if tag in _BLOCKS or tag in _MINOR_HEADINGS:
+        if tag in _BLOCKS:
             self.flush_inline()
 
     def _sub_paragraphs(self, nodes) -> list[str]:
