@@ -13,7 +13,14 @@ from pathlib import Path
 from .build import CURATED_FILES, build_index
 from .confidence import Signals
 from .content import article_files
-from .search import ANSWER_THRESHOLD, DEFAULT_RANKING, Answer, Ranking, search_and_answer
+from .search import (
+    ANSWER_THRESHOLD,
+    DEFAULT_RANKING,
+    HIGH_CONFIDENCE,
+    Answer,
+    Ranking,
+    search_and_answer,
+)
 from .store import IndexProvider, SearchIndex
 
 # Each row switches one feature off, so its effect shows against "all features".
@@ -28,8 +35,6 @@ CONFIGURATIONS: dict[str, Ranking] = {
     "no semantic rerank": replace(DEFAULT_RANKING, semantic=False),
     "plain BM25F": Ranking(synonyms=False, typos=False, topic=False, questions=False, rerank=False),
 }
-# An answer at this confidence or above is one the service stands behind.
-HIGH_CONFIDENCE = 0.9
 # Lower edges of the reliability table's confidence buckets.
 BUCKETS = tuple(sorted({0.0, ANSWER_THRESHOLD, 0.6, 0.7, 0.8, 0.9}))
 

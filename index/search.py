@@ -72,6 +72,12 @@ MIN_COVERAGE = 0.55
 # bounds at 95 % certainty; on the tuning half this refuses the steps right about half the time
 # or less and answers from those right about 7 times in 10.
 ANSWER_THRESHOLD = 0.45
+# Below this an answer is a guess (right about 7 times in 10 on the evaluation's lowest step):
+# a voice says it is unsure, and the query log report lists the question for an editor.
+LOW_CONFIDENCE = 0.7
+# An answer at this confidence or above is one the service stands behind (fit_confidence.py
+# checks that such answers are right at least 95 % of the time).
+HIGH_CONFIDENCE = 0.9
 ANSWER_MAX_WORDS = 60
 # How far past the first result an answer is looked for when curated blocks skip passages.
 MAX_BLOCKED_LOOKAHEAD = 10

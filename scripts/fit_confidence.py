@@ -36,8 +36,8 @@ from index.confidence import (  # noqa: E402
     Signals,
     use_model_file,
 )
-from index.evaluate import HIGH_CONFIDENCE, built_index, evaluate, load_judgments  # noqa: E402
-from index.search import DEFAULT_RANKING  # noqa: E402
+from index.evaluate import built_index, evaluate, load_judgments  # noqa: E402
+from index.search import DEFAULT_RANKING, HIGH_CONFIDENCE  # noqa: E402
 from index.semantic import passage_vectors  # noqa: E402
 
 TUNING = ROOT / "tests" / "fixtures" / "eval" / "tuning.json"

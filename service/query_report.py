@@ -22,8 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Answers below this are the weakest the service gives (about four in five right): worth a look.
-LOW_CONFIDENCE = 0.7
+from index.search import LOW_CONFIDENCE
 
 EVENT = "query"
 _CLI_OUTPUT = re.compile(r'^\s*\{\s*"(events|nextForwardToken|searchedLogStreams)"')

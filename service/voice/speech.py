@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from index.lists import list_sentence
-from index.search import Answer
+from index.search import LOW_CONFIDENCE, Answer
 from index.snippets import best_sentences, sentences
 
 from .lookup import Lookup, Outcome
 
-# About 15 seconds of speech for the answer and its "From: <title>." line together: speech
+# About 15 seconds of speech for the answer, its "From: <title>." line and any hedge: speech
 # takes time by characters (about 16 a second at Alexa's pace, measured with espeak-ng by
 # bench/voice_length.py), far more steadily than by words ("neuropathy" is one word).
 SPOKEN_MAX_CHARS = 240
@@ -42,6 +42,9 @@ GOODBYE = "Goodbye."
 ENGLISH_ONLY = "I answer in English."
 NOTHING_MORE = "That's all the article says about that."
 NO_LAST_ANSWER = "I haven't answered a question yet."
+# Said before a guess (below LOW_CONFIDENCE): a listener has no page of other results to judge
+# it by, so a guess must not sound like a fact.
+UNSURE = "I'm not sure, but this may help."
 
 _MARK_TAGS = re.compile(r"</?mark>", re.IGNORECASE)
 # Characters XML 1.0 cannot carry at all, so no SSML parser would accept them.
@@ -122,14 +125,22 @@ def source_line(article: str) -> str:
     return f"From: {sentence(article)}"
 
 
-def answer_budget(article: str) -> int:
-    """Return the characters the answer may take so that it and its source line fit the budget."""
-    return max(MIN_ANSWER_CHARS, SPOKEN_MAX_CHARS - len(source_line(article)) - 1)
+def hedge(found: Answer) -> str:
+    """Return what to say before an answer to mark it as a guess, or "" for a confident one."""
+    # A list's confidence is its first passage's, but the list itself is given only when its
+    # article's own headings name the asked kind of thing under the asked subject.
+    return UNSURE if found.confidence < LOW_CONFIDENCE and not found.items else ""
+
+
+def answer_budget(article: str, lead: str = "") -> int:
+    """Return the characters the answer may take so that it, its lead and source fit the budget."""
+    others = len(source_line(article)) + 1 + (len(lead) + 1 if lead else 0)
+    return max(MIN_ANSWER_CHARS, SPOKEN_MAX_CHARS - others)
 
 
 def spoken_answer(found: Answer, terms: Iterable[str]) -> str:
     """Return what to say of an answer: its best sentences, or its list cut to the budget."""
-    budget = answer_budget(found.article)
+    budget = answer_budget(found.article, hedge(found))
     if found.items:
         # "There are several possible reasons: a, b, and c." keeps its shape however short.
         lead = found.text.partition(": ")[0]
@@ -138,8 +149,9 @@ def spoken_answer(found: Answer, terms: Iterable[str]) -> str:
 
 
 def answer_reply(found: Answer, terms: Iterable[str], notice: str, keep_open: bool) -> Reply:
-    """Return the spoken answer, its source, the site's notice, and a follow-up if open."""
+    """Return the spoken answer (hedged if unsure), its source, the notice, and a follow-up."""
     speech = say(
+        hedge(found),
         spoken_answer(found, terms),
         source_line(found.article),
         sentence(notice),

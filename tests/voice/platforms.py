@@ -24,6 +24,8 @@ from ask_sdk_model.interfaces.system import SystemState
 from google.cloud import dialogflow_v2, dialogflowcx_v3
 from google.protobuf import json_format
 
+from service.voice import speech
+
 from .helpers import SKILL_ID, ssml_text
 
 ASK = DefaultSerializer()
@@ -107,6 +109,11 @@ def strict_alexa(body: dict) -> ResponseEnvelope:
 def said(envelope: ResponseEnvelope) -> str:
     """Return the spoken text of an ASK response (its SSML parsed as XML)."""
     return ssml_text(envelope.response.output_speech.ssml)
+
+
+def answer_part(text: str) -> str:
+    """Return the answer of a spoken reply: before its source line, without a guess's hedge."""
+    return text.split(" From: ")[0].removeprefix(speech.UNSURE + " ")
 
 
 def strict_es(body: dict) -> dialogflow_v2.WebhookResponse:

@@ -11,7 +11,7 @@ from service.voice import speech
 
 from ..conftest import ROOT
 from .conftest import alexa_app
-from .platforms import AlexaSession, said
+from .platforms import AlexaSession, answer_part, said
 
 ARTICLE = load_article(ROOT / "content" / "articles" / "restless-leg-syndrome.txt")
 SECTIONS = {p.section: p.text for p in ARTICLE.passages}
@@ -59,7 +59,7 @@ def test_the_family_puts_back_the_words_alexa_cut(alexa, searches, intent, slot,
     assert searches == [expected]
     typed = typed_answer(alexa.client, expected)
     assert section_of(answer) == typed["section"]
-    spoken = said(answer).split(" From: ")[0]
+    spoken = answer_part(said(answer))
     if "items" in typed:  # a list answer ("what causes …"): the same list, spoken whole
         assert spoken == typed["text"]
         return
@@ -97,7 +97,7 @@ def test_a_whole_conversation_keeps_its_attributes_and_closes_on_no(session, sea
     assert said(answer).endswith(speech.ANYTHING_ELSE)
     assert session.attributes["otherSkillState"] == {"turn": 7}
     section = SECTIONS[section_of(answer)]
-    first = said(answer).split(" From: ")[0]
+    first = answer_part(said(answer))
 
     more = session.intent("MoreIntent")
     rest = said(more).removesuffix(" " + speech.ANYTHING_ELSE)
@@ -185,7 +185,8 @@ def test_answer_and_source_fit_the_spoken_budget(alexa, intent, slot, utterance)
     answer = said(AlexaSession(alexa.post).intent(intent, slot))
     # One-shot: the answer, then its source line, nothing else (no notice configured).
     assert answer.endswith(f"From: {ARTICLE.title}.")
-    assert len(answer) <= speech.SPOKEN_MAX_CHARS
+    # A single sentence may run a little over rather than be cut (test_speech.py pins the rest).
+    assert len(answer) <= speech.SPOKEN_MAX_CHARS + speech.LONG_SENTENCE_SLACK
 
 
 def test_the_notice_comes_after_the_budgeted_source(index_dir, authority, host, signing):

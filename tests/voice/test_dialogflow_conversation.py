@@ -12,7 +12,7 @@ from service.voice import speech
 from service.voice.memory import MEMORY_KEY
 
 from ..conftest import ROOT
-from .platforms import cx_request, es_request, strict_cx, strict_es
+from .platforms import answer_part, cx_request, es_request, strict_cx, strict_es
 
 SECRET = "conversation-test-secret"
 ARTICLE = load_article(ROOT / "content" / "articles" / "restless-leg-syndrome.txt")
@@ -73,7 +73,7 @@ class CxSession:
 
 def source_of(text: str) -> str:
     assert f"From: {ARTICLE.title}." in text, text
-    return text.split(" From: ")[0]
+    return answer_part(text)
 
 
 def test_cx_answers_each_turn_s_question_not_the_first_one(webhook, searches):

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from index.search import Answer
+from index.lists import ListItem
+from index.search import LOW_CONFIDENCE, Answer
 from service.voice.lookup import Lookup, Outcome
 from service.voice.speech import (
     LONG_SENTENCE_SLACK,
     MIN_ANSWER_CHARS,
     SPOKEN_MAX_CHARS,
+    UNSURE,
     answer_reply,
     reply_for,
     say,
@@ -117,3 +121,23 @@ def test_no_answer_never_speaks_a_passage(outcome, ends):
     assert reply.answer is None
     assert "From:" not in reply.speech.text
     assert reply.ends_session is ends
+
+
+def test_a_guess_opens_with_the_hedge_and_still_fits_the_budget():
+    text = " ".join(["Iron helps the brain make dopamine now."] * 10)
+    guess = replace(make_answer(text), confidence=LOW_CONFIDENCE - 0.01)
+    reply = answer_reply(guess, {"iron"}, "", keep_open=False)
+    assert reply.speech.parts[0] == UNSURE
+    assert reply.speech.parts[2] == "From: Iron and Sleep."
+    assert len(" ".join(reply.speech.parts[:3])) <= SPOKEN_MAX_CHARS
+    # The hedge takes its room from the answer, not from the listener's patience.
+    confident = answer_reply(make_answer(text), {"iron"}, "", keep_open=False)
+    assert len(reply.speech.parts[1]) < len(confident.speech.parts[0])
+
+
+def test_a_confident_answer_or_a_list_is_said_without_the_hedge():
+    at_threshold = replace(make_answer(SHORT), confidence=LOW_CONFIDENCE)
+    assert answer_reply(at_threshold, {"iron"}, "", keep_open=False).speech.parts[0] == SHORT
+    item = ListItem("Iron Deficiency", "/articles/a#iron-deficiency")
+    listed = replace(make_answer(SHORT), confidence=0.5, items=(item,))
+    assert UNSURE not in answer_reply(listed, {"iron"}, "", keep_open=False).speech.text
