@@ -109,15 +109,18 @@ _NANO_CHAPTERS = (
     ("other", ("Internationalization", "Advocacy and Licensing", "Miscellaneous"), "tuning"),
 )
 # Privoxy's FAQ is one page per chapter; contact.html and copyright.html are not answers.
-# general.html and misc.html are not converted: the test half keeps them as the package's own
-# pages (kept sources below), because only the HTML reader takes a
-# marked question heading followed by a remark ("Can Privoxy make mistakes? This does not sound
-# very scientific.") as an FAQ entry; as a text line it stays in the entry before it.
+# configuration.html, general.html and misc.html are not converted: the halves keep them as the
+# package's own pages (kept sources below), because only the HTML reader takes a marked
+# heading that is a statement or a question followed by a remark ("Can Privoxy make mistakes?
+# This does not sound very scientific.") as an entry; as a text line it stays in the entry
+# before it.
 _PRIVOXY_CHAPTERS = (
     ("installation", "test"),
-    ("configuration", "tuning"),
     ("trouble", "test"),
 )
+# Kept as the package's own pages: titled by the chapter alone ("Configuration"), as a site's
+# pages often are, they name the product only in the document they belong to.
+_PRIVOXY_KEPT = (("configuration", "tuning"), ("general", "test"), ("misc", "test"))
 _TITLE_PREFIXES = {
     "fetchmail": "Fetchmail FAQ",
     "debian-faq": "Debian FAQ",
@@ -204,10 +207,10 @@ SOURCES: tuple[Source, ...] = (
             f"privoxy-faq-{name}",
             "privoxy",
             f"usr/share/doc/privoxy/faq/{name}.html",
-            "test",
+            half,
             kept=True,
         )
-        for name in ("general", "misc")
+        for name, half in _PRIVOXY_KEPT
     ),
     *(
         Source(

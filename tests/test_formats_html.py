@@ -83,7 +83,8 @@ def test_page_without_main_or_article_finds_its_content_by_its_paragraphs():
     article = load_article(HTML / "rain-gardens.html")
     assert article.title == "Rain gardens: a beginner's FAQ"  # JSON-LD headline over <title>
     assert article.date == "2023-09-18"  # JSON-LD datePublished inside an @graph
-    assert article.keywords == ["rain garden", "stormwater"]
+    # The site the page is part of (its WebSite JSON-LD) is part of what the page is about.
+    assert article.keywords == ["rain garden", "stormwater", "Greenfield Council"]
     assert article.url == "/articles/rain-gardens"
     assert [p.section for p in article.passages] == [
         "Rain gardens: a beginner's FAQ",

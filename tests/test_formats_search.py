@@ -157,3 +157,31 @@ def test_answering_needs_none_of_the_build_time_readers(tmp_path):
         "bike-puncture/why-do-i-keep-getting-punctures",
         "200",
     ]
+
+
+def _chapter(product: str, port_answer: str) -> str:
+    """A DocBook-style chapter page: titled by the chapter, its product named by its home link."""
+    return (
+        f"<html><head><title>Configuration</title>"
+        f'<link rel="HOME" title="{product} Frequently Asked Questions" href="index.html">'
+        "</head><body><h1>Configuration</h1><p>Settings live in one file.</p>"
+        f"<h2>How do I change the listening port?</h2><p>{port_answer}</p>"
+        "<h2>Where is the configuration file?</h2><p>In the program's folder.</p>"
+        "</body></html>"
+    )
+
+
+def test_a_chapter_page_is_about_the_product_its_document_names(tmp_path):
+    content = make_content(tmp_path / "content")
+    articles = content / "articles"
+    (articles / "ferrow-config.html").write_text(
+        _chapter("Ferrow", "Edit the listen line and give the new port number, then restart it.")
+    )
+    (articles / "quillet-config.html").write_text(
+        _chapter("Quillet", "Set the port option to the number you want; it is read on start.")
+    )
+    build_index(content, tmp_path / "index")
+    client = create_app({"SEARCH_INDEX_DIR": str(tmp_path / "index")}).test_client()
+    for product, slug in (("ferrow", "ferrow-config"), ("quillet", "quillet-config")):
+        body = client.get("/search", query_string={"q": f"change the {product} port"}).get_json()
+        assert body["results"][0]["id"] == f"{slug}/how-do-i-change-the-listening-port"

@@ -302,6 +302,21 @@ def _without_site_name(title: str, site: str) -> str:
     return title
 
 
+# Links to the start of the document a page is a chunk of (DocBook's chapter pages link HOME).
+_DOCUMENT_RELS = ("home", "start", "top")
+
+
+def _document_name(doc) -> str:
+    """Return the title of the document the page belongs to, from its home or start link."""
+    for rel in _DOCUMENT_RELS:
+        lowered = "translate(normalize-space(@rel), 'HOMESTARP', 'homestarp')"
+        has = f"contains(concat(' ', {lowered}, ' '), ' {rel} ')"
+        for title in doc.xpath(f"//link[@title][{has}]/@title"):
+            if title.strip():
+                return _clean(title)
+    return ""
+
+
 def _canonical(doc) -> str:
     rel = "contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')"
     links = doc.xpath(f"//link[@href][{rel}]")
@@ -322,6 +337,7 @@ def parse_article(text: str, slug: str, source: str = "<html>") -> Article:
     objects = _json_ld(doc, source)
     og_title = _meta(doc, "og:title")
     site = _meta(doc, "og:site_name") or _site_name(objects)
+    part_of = site or _document_name(doc)
     page_title = _without_site_name(_clean(doc.findtext(".//title") or ""), site)
     date = _meta(doc, "article:published_time") or _ld_value(objects, "datePublished")
     canonical = _canonical(doc)
@@ -354,6 +370,10 @@ def parse_article(text: str, slug: str, source: str = "<html>") -> Article:
     # FAQ markup repeats what the page shows; only questions it does not show are added.
     sections += [e for e in _faq_entries(objects) if e.heading.casefold() not in shown]
 
+    # A page titled "Configuration" is about the product its site or document names: that
+    # name is part of its topic, as a search engine reads a page with its site.
+    if part_of and part_of.casefold() not in {t.casefold() for t in (title, *keywords)}:
+        keywords.append(part_of)
     article = Article(slug, title, date, keywords=keywords, canonical=canonical)
     article.add_sections(sections, source)
     if not article.passages:
