@@ -19,7 +19,7 @@ judged queries live beside the articles (tests/fixtures/eval/).
 Example:
     mkdir -p /tmp/debs && cd /tmp/debs && apt-get download debian-faq zsh-doc git-doc \
         sqlite3-doc fetchmail nano privoxy
-    apt-get download xterm libcurl4-doc
+    apt-get download xterm libcurl4-doc mplayer-doc sphinx-doc
     python scripts/convert_doc_faqs.py --debs /tmp/debs --out tests/fixtures/eval
 """
 
@@ -124,6 +124,7 @@ _TITLE_PREFIXES = {
     "nano": "GNU nano FAQ",
     "privoxy": "Privoxy FAQ",
     "xterm": "XTerm FAQ",
+    "mplayer-doc": "MPlayer FAQ",
 }
 # The xterm FAQ's "Frequent problems" chapter, one article per part (an h3 of h4 questions).
 _XTERM_PARTS = (
@@ -139,6 +140,19 @@ _CURL_CHAPTERS = (
     ("philosophy", "Philosophy", "test"),
     ("licence", "License Issues", "test"),
 )
+# MPlayer's FAQ (a DocBook question-and-answer set, one page), one article per section, the
+# small ones merged so each article has 9-24 passages: a problem told as a sentence ("I cannot
+# pinpoint the cause of some strange playback problem.") stays in the entry before it.
+_MPLAYER_SECTIONS = (
+    ("building", ("Development", "Compilation and installation")),
+    ("general", ("General questions", "DVD playback", "Feature requests")),
+    ("problems", ("Playback problems", "Video/audio driver problems (vo/ao)")),
+    ("encoding", ("Encoding",)),
+)
+# An answer that is one short command line ("Use: mplayer options filename < /dev/null &") reads
+# as a heading in the text shape (a keyword line when it ends the article), so its question has
+# no answer to keep: the entry is left out, and check() would fail on it otherwise.
+_MPLAYER_DROP = ("How can I run MPlayer in the background?",)
 
 SOURCES: tuple[Source, ...] = (
     *(
@@ -232,9 +246,34 @@ SOURCES: tuple[Source, ...] = (
         )
         for name, chapter, half in _CURL_CHAPTERS
     ),
+    *(
+        Source(
+            f"mplayer-faq-{name}",
+            "mplayer-doc",
+            "usr/share/doc/mplayer/HTML/en/faq.html",
+            "tuning",
+            ("tr",),
+            section_id=sections[0],
+            merge=sections[1:],
+            section_tag="h3",
+            drop=_MPLAYER_DROP,
+        )
+        for name, sections in _MPLAYER_SECTIONS
+    ),
+    # Its questions are definition terms: a "How do I..." one is the term's ending ("... get
+    # section numbers?"). The page's one h1 section leaves out the navigation bar and sidebar.
+    Source(
+        "sphinx-faq",
+        "sphinx-doc",
+        "usr/share/doc/sphinx-doc/html/faq.html",
+        "tuning",
+        ("h2", "h3", "dt"),
+        section_id="Sphinx FAQ",
+    ),
 )
 
-_NUMBERING = re.compile(r"^(?:Chapter\s+\d+\.\s*|\(\d+\)\s*|[A-Z]?\d+(?:\.\d+)*[.:]\s+)")
+# DocBook's question-and-answer set labels its questions "Q:": navigation too.
+_NUMBERING = re.compile(r"^(?:Chapter\s+\d+\.\s*|\(\d+\)\s*|Q:\s*|[A-Z]?\d+(?:\.\d+)*[.:]\s+)")
 _BLOCKS = frozenset(
     "p pre li dt dd div blockquote table tr td th ul ol dl h1 h2 h3 h4 h5 h6 br body".split()
 )
@@ -247,7 +286,8 @@ def _clean(text: str) -> str:
 
 
 def _heading_text(tag: Tag) -> str:
-    return _NUMBERING.sub("", _clean(tag.get_text()))
+    # Sphinx ends a heading with its permalink, a "¶" link: navigation, not text.
+    return _NUMBERING.sub("", _clean(tag.get_text())).removesuffix("¶")
 
 
 def _is_heading(tag: Tag, source: Source) -> bool:
@@ -255,6 +295,8 @@ def _is_heading(tag: Tag, source: Source) -> bool:
         return False
     if tag.name == "b":  # sqlite: a question is a bold "(N) …" paragraph
         return bool(re.match(r"\(\d+\)", _clean(tag.get_text())))
+    if tag.name == "tr":  # DocBook's question-and-answer set: a question is a table row
+        return "question" in (tag.get("class") or ())
     return True
 
 
@@ -348,6 +390,8 @@ def extract(html: str, source: Source) -> tuple[str, list[tuple[str, list[str]]]
             continue
         if type(node) is not NavigableString or _inside(node, _SKIP) or _in_furniture(node):
             continue
+        if _is_label(node):
+            continue
         if title_tag is not None and node in title_tag.descendants:
             continue
         block = _nearest_block(node)
@@ -424,13 +468,19 @@ def extract_text(text: str, source: Source) -> tuple[str, list[tuple[str, list[s
 
 def _in_furniture(node) -> bool:
     """Return True inside a table of contents, a navigation bar or a site banner."""
-    # DocBook pages write their classes in capitals ("NAVHEADER", Privoxy's).
+    # DocBook pages write their classes in capitals ("NAVHEADER", Privoxy's); a question set
+    # lists its questions in a table row of class "toc"; Sphinx's "footer" is its copyright.
     return any(
         {c.lower() for c in parent.get("class") or ()}
-        & {"toc", "navheader", "navfooter", "nosearch"}
+        & {"toc", "navheader", "navfooter", "nosearch", "footer"}
         for parent in node.parents
-        if parent.name == "div"
+        if parent.name in ("div", "tr")
     )
+
+
+def _is_label(node) -> bool:
+    """Return True for a DocBook answer's "A:" label: a cell of its own, not the answer's text."""
+    return node.strip() in ("Q:", "A:") and _inside(node, ("b",)) is not None
 
 
 def _is_navigation(nodes: list) -> bool:
@@ -489,7 +539,8 @@ def check(text: str, slug: str, sections: list[tuple[str, list[str]]], path: Pat
             continue
         # Every question comes back as an FAQ entry, however long; a statement heading
         # ("Fetchmail dumps core when given an invalid rc file.") only when it reads as one.
-        if "?" in heading and heading not in questions:
+        # Compared as the parser normalises headings ("…" is "...").
+        if "?" in heading and " ".join(normalize(heading).split()) not in questions:
             raise BadContent(f"{path}: question {heading!r} is not parsed back as an FAQ entry")
         readable = len(heading.split()) <= 14 and len(heading) <= 120
         readable = readable and not _SENTENCE_END.search(heading)
