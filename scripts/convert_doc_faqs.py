@@ -19,7 +19,7 @@ judged queries live beside the articles (tests/fixtures/eval/).
 Example:
     mkdir -p /tmp/debs && cd /tmp/debs && apt-get download debian-faq zsh-doc git-doc \
         sqlite3-doc fetchmail nano privoxy
-    apt-get download xterm libcurl4-doc mplayer-doc sphinx-doc
+    apt-get download xterm libcurl4-doc mplayer-doc sphinx-doc zlib1g-dev
     python scripts/convert_doc_faqs.py --debs /tmp/debs --out tests/fixtures/eval
 """
 
@@ -71,6 +71,9 @@ class Source:
     # The page itself is the article (copied unchanged, read by the site's HTML reader), as a
     # site would publish it, not converted to text.
     kept: bool = False
+    # A plain-text FAQ of numbered entries without chapters (zlib's): the first and last entry
+    # of this article.
+    entries: tuple[int, int] = (0, 0)
 
 
 _DEBIAN_CHAPTERS = (
@@ -259,6 +262,18 @@ SOURCES: tuple[Source, ...] = (
             drop=_MPLAYER_DROP,
         )
         for name, sections in _MPLAYER_SECTIONS
+    ),
+    # zlib's FAQ is one list of 44 numbered questions (plain text), in two articles.
+    *(
+        Source(
+            f"zlib-faq-{n}",
+            "zlib1g-dev",
+            "usr/share/doc/zlib1g-dev/FAQ.gz",
+            "tuning",
+            title="Frequently Asked Questions about zlib",
+            entries=entries,
+        )
+        for n, entries in ((1, (1, 22)), (2, (23, 44)))
     ),
     # Its questions are definition terms: a "How do I..." one is the term's ending ("... get
     # section numbers?"). The page's one h1 section leaves out the navigation bar and sidebar.
@@ -466,6 +481,37 @@ def extract_text(text: str, source: Source) -> tuple[str, list[tuple[str, list[s
     return f"{source.title}: {source.section_id}", [(h, _join(paras)) for h, paras in kept]
 
 
+# A numbered entry of a FAQ without chapters: " 9. Why do I get …?", its question maybe wrapped.
+_ENTRY = re.compile(r"^\s{0,3}(\d+)\.\s+(\S.*)$")
+
+
+def extract_entries(text: str, source: Source) -> tuple[str, list[tuple[str, list[str]]]]:
+    """Return a plain-text FAQ's entries first..last of source.entries as (heading, paragraphs).
+
+    A block whose first line is "N. …" at the left margin is a question heading (all its lines:
+    a long question wraps); the blocks after it, indented, are its answer, and a block indented
+    deeper than the first of them is code. The text before entry 1 opens the first article.
+    """
+    first, last = source.entries
+    sections: list[tuple[str, list[str]]] = [("", [])]
+    number = 0
+    body_indent: int | None = None
+    for indent, lines in _text_blocks(text)[1:]:  # the first block is the page's title
+        m = _ENTRY.match(lines[0])
+        if m and indent < 4:
+            number, body_indent = int(m[1]), None
+            if first <= number <= last:
+                sections.append((_clean(" ".join([m[2], *lines[1:]])), []))
+            continue
+        if not (first <= number <= last or number == 0 and first == 1):
+            continue
+        body_indent = indent if body_indent is None else body_indent
+        kind = "code" if indent > body_indent else "text"
+        sections[-1][1].append(f"{kind} {_clean(' '.join(lines))}")
+    kept = [(h, paras) for h, paras in sections if (h or paras) and h not in source.drop]
+    return f"{source.title} ({first}-{last})", [(h, _join(paras)) for h, paras in kept]
+
+
 def _in_furniture(node) -> bool:
     """Return True inside a table of contents, a navigation bar or a site banner."""
     # DocBook pages write their classes in capitals ("NAVHEADER", Privoxy's); a question set
@@ -588,6 +634,7 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 raw = gzip.decompress(raw) if page.suffix == ".gz" else raw
                 read = extract if ".html" in page.suffixes else extract_text
+                read = extract_entries if source.entries != (0, 0) else read
                 title, sections = read(raw.decode("utf-8"), source)
                 stamp = dt.datetime.fromtimestamp(page.stat().st_mtime, dt.UTC)
                 text = render(title, f"{stamp:%b} {stamp.day}, {stamp.year}", sections)
