@@ -3,7 +3,8 @@
 
 Each source is a page inside a .deb (fetched with `apt-get download PKG`, unpacked with
 `dpkg-deb -x`, never installed): an HTML page, or a plain-text FAQ (optionally gzipped) whose
-headings are numbered lines ("1. Philosophy", "1.1 What is cURL?"). Headings become bare
+headings are numbered lines ("1. Philosophy", "1.1 What is cURL?", or without chapters " 9. Why
+do I get ...?"). Headings become bare
 heading lines (a question keeps its "?", so it is an FAQ entry), paragraphs and list items
 become one line each, and code blocks (in plain text: blocks indented deeper than their heading)
 join the sentence that introduces them, so that a line of code is never read as a heading.
