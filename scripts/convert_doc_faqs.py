@@ -3,7 +3,8 @@
 
 Each source is a page inside a .deb (fetched with `apt-get download PKG`, unpacked with
 `dpkg-deb -x`, never installed): an HTML page, or a plain-text FAQ (optionally gzipped) whose
-headings are numbered lines ("1. Philosophy", "1.1 What is cURL?"). Headings become bare
+headings are numbered lines ("1. Philosophy", "1.1 What is cURL?", or without chapters " 9. Why
+do I get ...?"). Headings become bare
 heading lines (a question keeps its "?", so it is an FAQ entry), paragraphs and list items
 become one line each, and code blocks (in plain text: blocks indented deeper than their heading)
 join the sentence that introduces them, so that a line of code is never read as a heading.
@@ -19,7 +20,7 @@ judged queries live beside the articles (tests/fixtures/eval/).
 Example:
     mkdir -p /tmp/debs && cd /tmp/debs && apt-get download debian-faq zsh-doc git-doc \
         sqlite3-doc fetchmail nano privoxy
-    apt-get download xterm libcurl4-doc
+    apt-get download xterm libcurl4-doc mplayer-doc sphinx-doc zlib1g-dev
     python scripts/convert_doc_faqs.py --debs /tmp/debs --out tests/fixtures/eval
 """
 
@@ -71,6 +72,9 @@ class Source:
     # The page itself is the article (copied unchanged, read by the site's HTML reader), as a
     # site would publish it, not converted to text.
     kept: bool = False
+    # A plain-text FAQ of numbered entries without chapters (zlib's): the first and last entry
+    # of this article.
+    entries: tuple[int, int] = (0, 0)
 
 
 _DEBIAN_CHAPTERS = (
@@ -127,6 +131,7 @@ _TITLE_PREFIXES = {
     "nano": "GNU nano FAQ",
     "privoxy": "Privoxy FAQ",
     "xterm": "XTerm FAQ",
+    "mplayer-doc": "MPlayer FAQ",
 }
 # The xterm FAQ's "Frequent problems" chapter, one article per part (an h3 of h4 questions).
 _XTERM_PARTS = (
@@ -142,6 +147,19 @@ _CURL_CHAPTERS = (
     ("philosophy", "Philosophy", "test"),
     ("licence", "License Issues", "test"),
 )
+# MPlayer's FAQ (a DocBook question-and-answer set, one page), one article per section, the
+# small ones merged so each article has 9-24 passages: a problem told as a sentence ("I cannot
+# pinpoint the cause of some strange playback problem.") stays in the entry before it.
+_MPLAYER_SECTIONS = (
+    ("building", ("Development", "Compilation and installation")),
+    ("general", ("General questions", "DVD playback", "Feature requests")),
+    ("problems", ("Playback problems", "Video/audio driver problems (vo/ao)")),
+    ("encoding", ("Encoding",)),
+)
+# An answer that is one short command line ("Use: mplayer options filename < /dev/null &") reads
+# as a heading in the text shape (a keyword line when it ends the article), so its question has
+# no answer to keep: the entry is left out, and check() would fail on it otherwise.
+_MPLAYER_DROP = ("How can I run MPlayer in the background?",)
 
 SOURCES: tuple[Source, ...] = (
     *(
@@ -235,9 +253,46 @@ SOURCES: tuple[Source, ...] = (
         )
         for name, chapter, half in _CURL_CHAPTERS
     ),
+    *(
+        Source(
+            f"mplayer-faq-{name}",
+            "mplayer-doc",
+            "usr/share/doc/mplayer/HTML/en/faq.html",
+            "tuning",
+            ("tr",),
+            section_id=sections[0],
+            merge=sections[1:],
+            section_tag="h3",
+            drop=_MPLAYER_DROP,
+        )
+        for name, sections in _MPLAYER_SECTIONS
+    ),
+    # zlib's FAQ is one list of 44 numbered questions (plain text), in two articles.
+    *(
+        Source(
+            f"zlib-faq-{n}",
+            "zlib1g-dev",
+            "usr/share/doc/zlib1g-dev/FAQ.gz",
+            "tuning",
+            title="Frequently Asked Questions about zlib",
+            entries=entries,
+        )
+        for n, entries in ((1, (1, 22)), (2, (23, 44)))
+    ),
+    # Its questions are definition terms: a "How do I..." one is the term's ending ("... get
+    # section numbers?"). The page's one h1 section leaves out the navigation bar and sidebar.
+    Source(
+        "sphinx-faq",
+        "sphinx-doc",
+        "usr/share/doc/sphinx-doc/html/faq.html",
+        "tuning",
+        ("h2", "h3", "dt"),
+        section_id="Sphinx FAQ",
+    ),
 )
 
-_NUMBERING = re.compile(r"^(?:Chapter\s+\d+\.\s*|\(\d+\)\s*|[A-Z]?\d+(?:\.\d+)*[.:]\s+)")
+# DocBook's question-and-answer set labels its questions "Q:": navigation too.
+_NUMBERING = re.compile(r"^(?:Chapter\s+\d+\.\s*|\(\d+\)\s*|Q:\s*|[A-Z]?\d+(?:\.\d+)*[.:]\s+)")
 _BLOCKS = frozenset(
     "p pre li dt dd div blockquote table tr td th ul ol dl h1 h2 h3 h4 h5 h6 br body".split()
 )
@@ -250,7 +305,8 @@ def _clean(text: str) -> str:
 
 
 def _heading_text(tag: Tag) -> str:
-    return _NUMBERING.sub("", _clean(tag.get_text()))
+    # Sphinx ends a heading with its permalink, a "¶" link: navigation, not text.
+    return _NUMBERING.sub("", _clean(tag.get_text())).removesuffix("¶")
 
 
 def _is_heading(tag: Tag, source: Source) -> bool:
@@ -258,6 +314,8 @@ def _is_heading(tag: Tag, source: Source) -> bool:
         return False
     if tag.name == "b":  # sqlite: a question is a bold "(N) …" paragraph
         return bool(re.match(r"\(\d+\)", _clean(tag.get_text())))
+    if tag.name == "tr":  # DocBook's question-and-answer set: a question is a table row
+        return "question" in (tag.get("class") or ())
     return True
 
 
@@ -351,6 +409,8 @@ def extract(html: str, source: Source) -> tuple[str, list[tuple[str, list[str]]]
             continue
         if type(node) is not NavigableString or _inside(node, _SKIP) or _in_furniture(node):
             continue
+        if _is_label(node):
+            continue
         if title_tag is not None and node in title_tag.descendants:
             continue
         block = _nearest_block(node)
@@ -425,15 +485,52 @@ def extract_text(text: str, source: Source) -> tuple[str, list[tuple[str, list[s
     return f"{source.title}: {source.section_id}", [(h, _join(paras)) for h, paras in kept]
 
 
+# A numbered entry of a FAQ without chapters: " 9. Why do I get …?", its question maybe wrapped.
+_ENTRY = re.compile(r"^\s{0,3}(\d+)\.\s+(\S.*)$")
+
+
+def extract_entries(text: str, source: Source) -> tuple[str, list[tuple[str, list[str]]]]:
+    """Return a plain-text FAQ's entries first..last of source.entries as (heading, paragraphs).
+
+    A block whose first line is "N. …" at the left margin is a question heading (all its lines:
+    a long question wraps); the blocks after it, indented, are its answer, and a block indented
+    deeper than the first of them is code. The text before entry 1 opens the first article.
+    """
+    first, last = source.entries
+    sections: list[tuple[str, list[str]]] = [("", [])]
+    number = 0
+    body_indent: int | None = None
+    for indent, lines in _text_blocks(text)[1:]:  # the first block is the page's title
+        m = _ENTRY.match(lines[0])
+        if m and indent < 4:
+            number, body_indent = int(m[1]), None
+            if first <= number <= last:
+                sections.append((_clean(" ".join([m[2], *lines[1:]])), []))
+            continue
+        if not (first <= number <= last or number == 0 and first == 1):
+            continue
+        body_indent = indent if body_indent is None else body_indent
+        kind = "code" if indent > body_indent else "text"
+        sections[-1][1].append(f"{kind} {_clean(' '.join(lines))}")
+    kept = [(h, paras) for h, paras in sections if (h or paras) and h not in source.drop]
+    return f"{source.title} ({first}-{last})", [(h, _join(paras)) for h, paras in kept]
+
+
 def _in_furniture(node) -> bool:
     """Return True inside a table of contents, a navigation bar or a site banner."""
-    # DocBook pages write their classes in capitals ("NAVHEADER", Privoxy's).
+    # DocBook pages write their classes in capitals ("NAVHEADER", Privoxy's); a question set
+    # lists its questions in a table row of class "toc"; Sphinx's "footer" is its copyright.
     return any(
         {c.lower() for c in parent.get("class") or ()}
-        & {"toc", "navheader", "navfooter", "nosearch"}
+        & {"toc", "navheader", "navfooter", "nosearch", "footer"}
         for parent in node.parents
-        if parent.name == "div"
+        if parent.name in ("div", "tr")
     )
+
+
+def _is_label(node) -> bool:
+    """Return True for a DocBook answer's "A:" label: a cell of its own, not the answer's text."""
+    return node.strip() in ("Q:", "A:") and _inside(node, ("b",)) is not None
 
 
 def _is_navigation(nodes: list) -> bool:
@@ -492,7 +589,8 @@ def check(text: str, slug: str, sections: list[tuple[str, list[str]]], path: Pat
             continue
         # Every question comes back as an FAQ entry, however long; a statement heading
         # ("Fetchmail dumps core when given an invalid rc file.") only when it reads as one.
-        if "?" in heading and heading not in questions:
+        # Compared as the parser normalises headings ("…" is "...").
+        if "?" in heading and " ".join(normalize(heading).split()) not in questions:
             raise BadContent(f"{path}: question {heading!r} is not parsed back as an FAQ entry")
         readable = len(heading.split()) <= 14 and len(heading) <= 120
         readable = readable and not _SENTENCE_END.search(heading)
@@ -540,6 +638,7 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 raw = gzip.decompress(raw) if page.suffix == ".gz" else raw
                 read = extract if ".html" in page.suffixes else extract_text
+                read = extract_entries if source.entries != (0, 0) else read
                 title, sections = read(raw.decode("utf-8"), source)
                 stamp = dt.datetime.fromtimestamp(page.stat().st_mtime, dt.UTC)
                 text = render(title, f"{stamp:%b} {stamp.day}, {stamp.year}", sections)

@@ -422,6 +422,83 @@ def test_conversion_reads_a_plain_text_faq_chapter_by_its_numbered_headings():
     assert "Not this chapter" not in str(sections)
 
 
+NUMBERED_TEXT = """
+                Frequently Asked Questions about demo
+
+An introduction.
+
+ 1. Is it fast?
+
+    Yes.  Build it so:
+
+        make fast
+
+    and it is built.
+
+ 2. Can a long question wrap onto a second line and
+    still be one question?
+
+    It can.
+
+ 3. Out of range?
+
+    Not in this article.
+"""
+
+QANDA_HTML = """<html><body>
+<h3>1. Basics</h3><table>
+<tr class="toc"><td><dl><dt>Q: <a href="#a">Is it fast?</a></dt></dl></td></tr>
+<tr class="question"><td><p><b>Q:</b></p></td><td><p>Is it fast?</p></td></tr>
+<tr class="answer"><td><p><b>A:</b></p></td><td><p>Yes, very.</p></td></tr>
+</table><h3>2. Other</h3><p>Not this section.</p>
+</body></html>"""
+
+
+def test_conversion_reads_numbered_entries_of_a_faq_without_chapters():
+    import sys
+
+    from index.content import parse_article
+
+    from .conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from convert_doc_faqs import Source, extract_entries, render
+
+    source = Source("demo", "demo-doc", "FAQ", "tuning", title="Demo FAQ", entries=(1, 2))
+    title, sections = extract_entries(NUMBERED_TEXT, source)
+    article = parse_article(render(title, "May 31, 2022", sections), "demo")
+    assert article.title == "Demo FAQ (1-2)"
+    assert [(p.section, p.kind) for p in article.passages] == [
+        ("Demo FAQ (1-2)", "intro"),
+        ("Is it fast?", "faq"),
+        ("Can a long question wrap onto a second line and still be one question?", "faq"),
+    ]
+    # The deeper-indented command joins the sentence around it; entry 3 is the next article's.
+    assert article.passages[1].text == "Yes. Build it so: make fast and it is built."
+    assert "Out of range" not in str(sections)
+
+
+def test_conversion_reads_a_docbook_question_set_without_its_labels_and_list():
+    import sys
+
+    from index.content import parse_article
+
+    from .conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from convert_doc_faqs import Source, extract, render
+
+    source = Source(
+        "demo", "demo-doc", "faq.html", "tuning", ("tr",), section_id="Basics", section_tag="h3"
+    )
+    title, sections = extract(QANDA_HTML, source)
+    article = parse_article(render(title, "May 31, 2022", sections), "demo")
+    assert article.title == "Basics"
+    assert [(p.section, p.kind, p.text) for p in article.passages] == [
+        ("Is it fast?", "faq", "Yes, very.")
+    ]
+
+
 def test_conversion_script_says_which_package_to_download_when_a_deb_is_missing(tmp_path):
     import subprocess
     import sys
