@@ -427,8 +427,7 @@ def extract(html: str, source: Source) -> tuple[str, list[tuple[str, list[str]]]
         buffer.append(str(node))
         buffer_nodes.append(node)
     flush()
-    kept = [(h, paras) for h, paras in sections if (h or paras) and h not in source.drop]
-    return title, [(h, _join(paras)) for h, paras in kept]
+    return title, _kept(sections, source)
 
 
 # A plain-text FAQ's numbered heading: "1. Philosophy" (a chapter), "1.1 What is cURL?".
@@ -446,6 +445,20 @@ def _text_blocks(text: str) -> list[tuple[int, list[str]]]:
             blocks.append((len(current[0]) - len(current[0].lstrip()), current))
             current = []
     return blocks
+
+
+def _add_block(paragraphs: list[str], indent: int, lines: list[str], body: int | None) -> int:
+    """Add a plain-text block to an entry's paragraphs, as code when indented deeper than the
+    entry's first block (body, None before it); return the entry's body indent."""
+    body = indent if body is None else body
+    kind = "code" if indent > body else "text"
+    paragraphs.append(f"{kind} {_clean(' '.join(lines))}")
+    return body
+
+
+def _kept(sections: list[tuple[str, list[str]]], source: Source) -> list[tuple[str, list[str]]]:
+    """Return the sections that hold something and are not dropped, paragraphs joined."""
+    return [(h, _join(paras)) for h, paras in sections if (h or paras) and h not in source.drop]
 
 
 def extract_text(text: str, source: Source) -> tuple[str, list[tuple[str, list[str]]]]:
@@ -478,11 +491,8 @@ def extract_text(text: str, source: Source) -> tuple[str, list[tuple[str, list[s
             sections.append((_clean(m[2]), []))
             body_indent = indent
             continue
-        body_indent = indent if body_indent is None else body_indent
-        kind = "code" if indent > body_indent else "text"
-        sections[-1][1].append(f"{kind} {_clean(' '.join(lines))}")
-    kept = [(h, paras) for h, paras in sections if (h or paras) and h not in source.drop]
-    return f"{source.title}: {source.section_id}", [(h, _join(paras)) for h, paras in kept]
+        body_indent = _add_block(sections[-1][1], indent, lines, body_indent)
+    return f"{source.title}: {source.section_id}", _kept(sections, source)
 
 
 # A numbered entry of a FAQ without chapters: " 9. Why do I get …?", its question maybe wrapped.
@@ -509,11 +519,8 @@ def extract_entries(text: str, source: Source) -> tuple[str, list[tuple[str, lis
             continue
         if not (first <= number <= last or number == 0 and first == 1):
             continue
-        body_indent = indent if body_indent is None else body_indent
-        kind = "code" if indent > body_indent else "text"
-        sections[-1][1].append(f"{kind} {_clean(' '.join(lines))}")
-    kept = [(h, paras) for h, paras in sections if (h or paras) and h not in source.drop]
-    return f"{source.title} ({first}-{last})", [(h, _join(paras)) for h, paras in kept]
+        body_indent = _add_block(sections[-1][1], indent, lines, body_indent)
+    return f"{source.title} ({first}-{last})", _kept(sections, source)
 
 
 def _in_furniture(node) -> bool:

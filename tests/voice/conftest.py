@@ -90,3 +90,32 @@ def searches(monkeypatch) -> list:
 
     monkeypatch.setattr(lookup_module, "search_and_answer", spy)
     return calls
+
+
+WEBHOOK_SECRET = "voice-test-webhook-secret"
+
+
+class DialogflowWebhook:
+    """Posts Dialogflow webhook bodies with the shared secret; the app's client is at hand."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def __call__(self, body: dict) -> dict:
+        """Post body and return the 200 response's JSON."""
+        response = self.client.post(
+            "/voice/dialogflow", json=body, headers={"Authorization": f"Bearer {WEBHOOK_SECRET}"}
+        )
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response.get_json()
+
+
+@pytest.fixture()
+def dialogflow(index_dir) -> DialogflowWebhook:
+    """The Dialogflow webhook over the project's content, with its secret set."""
+    settings = {
+        "TESTING": True,
+        "SEARCH_INDEX_DIR": str(index_dir),
+        "DIALOGFLOW_WEBHOOK_SECRET": WEBHOOK_SECRET,
+    }
+    return DialogflowWebhook(create_app(settings).test_client())

@@ -6,12 +6,10 @@ from __future__ import annotations
 import pytest
 
 from index.search import LOW_CONFIDENCE
-from service.app import create_app
 from service.voice import speech
 
 from .platforms import AlexaSession, es_request, said, strict_es
 
-SECRET = "hedge-test-secret"
 # Questions about the seed whose answers span the confidence range in either configuration
 # (with or without the sentence encoder), and a list question.
 QUESTIONS = (
@@ -44,23 +42,6 @@ def assert_spoken_as(text: str, answer: dict | None) -> None:
     assert text.count(speech.UNSURE) <= 1
     said_up_to_source = text.partition(f"From: {TITLE}.")[0] + f"From: {TITLE}."
     assert len(said_up_to_source) <= speech.SPOKEN_MAX_CHARS + speech.LONG_SENTENCE_SLACK
-
-
-@pytest.fixture()
-def dialogflow(index_dir):
-    client = create_app(
-        {"TESTING": True, "SEARCH_INDEX_DIR": str(index_dir), "DIALOGFLOW_WEBHOOK_SECRET": SECRET}
-    ).test_client()
-
-    def post(body: dict) -> dict:
-        response = client.post(
-            "/voice/dialogflow", json=body, headers={"Authorization": f"Bearer {SECRET}"}
-        )
-        assert response.status_code == 200, response.get_data(as_text=True)
-        return response.get_json()
-
-    post.client = client
-    return post
 
 
 def test_the_questions_include_guesses_and_confident_answers(alexa):

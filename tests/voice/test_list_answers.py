@@ -3,15 +3,11 @@ within the spoken budget, requests built and responses parsed with the platforms
 
 from __future__ import annotations
 
-import pytest
-
 from index.lists import list_sentence
-from service.app import create_app
 from service.voice import speech
 
 from .platforms import AlexaSession, cx_request, es_request, said, strict_cx, strict_es
 
-SECRET = "list-test-secret"
 QUESTION = "what are the reasons for restless legs"
 TITLE = "Understanding the Reason for Restless Leg Syndrome"
 ITEMS = [
@@ -21,22 +17,6 @@ ITEMS = [
     "Pregnancy and Hormonal Changes",
     "Medications and Substance Use",
 ]
-
-
-@pytest.fixture()
-def dialogflow(index_dir):
-    client = create_app(
-        {"TESTING": True, "SEARCH_INDEX_DIR": str(index_dir), "DIALOGFLOW_WEBHOOK_SECRET": SECRET}
-    ).test_client()
-
-    def post(body: dict) -> dict:
-        response = client.post(
-            "/voice/dialogflow", json=body, headers={"Authorization": f"Bearer {SECRET}"}
-        )
-        assert response.status_code == 200, response.get_data(as_text=True)
-        return response.get_json()
-
-    return post
 
 
 def _assert_spoken_list(text: str) -> None:
