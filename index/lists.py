@@ -183,6 +183,11 @@ def _is_item(section: _Section, family: str, subject: list[frozenset[str]]) -> b
     return not all(any(t in section.terms for t in alts) for alts in subject)
 
 
+def asks_for_list(parsed: ParsedQuery) -> bool:
+    """Return whether the query asks for several of something ("reasons for X")."""
+    return asked_family(raw_words(parsed.corrected or parsed.text)) is not None
+
+
 def find_list(index: SearchIndex, parsed: ParsedQuery, article_slug: str) -> ListFound | None:
     """Return the list answer to parsed from the article, or None when it does not ask or fit."""
     tokens = raw_words(parsed.corrected or parsed.text)

@@ -18,7 +18,7 @@ from .aboutness import article_weights
 from .confidence import Signals, answer_confidence
 from .curation import curation_of, normalise
 from .lexicon import is_english
-from .lists import ListItem, find_list
+from .lists import ListItem, asks_for_list, find_list
 from .query import Concept, ParsedQuery, QueryText, parse_query
 from .retrieve import retrieve
 from .semantic import fuse, passage_vectors
@@ -81,6 +81,8 @@ HIGH_CONFIDENCE = 0.9
 ANSWER_MAX_WORDS = 60
 # How far past the first result an answer is looked for when curated blocks skip passages.
 MAX_BLOCKED_LOOKAHEAD = 10
+# How many passages a list question looks through for the best one of another article.
+LIST_LOOKAHEAD = 20
 
 
 _WH_OPENERS = frozenset(("why", "how", "what", "who", "when", "where", "which", "can"))
@@ -504,6 +506,32 @@ class Answered:
     passage: str = ""
 
 
+def _list_answer(
+    index: SearchIndex, parsed: ParsedQuery, results: SearchResults, min_confidence: float
+) -> Answer | None:
+    """Return the first result's article's list, confident as far as that article leads the
+    best passage of any other article, or None."""
+    top = results.hits[0]
+    listed = find_list(index, parsed, top.article_slug)
+    if listed is None or results.signals is None or top.coverage < MIN_COVERAGE:
+        return None
+    other = next((h.score for h in results.hits if h.article_slug != top.article_slug), 0.0)
+    lead = 1.0 - other / top.score if top.score > 0 else 0.0
+    signals = replace(results.signals, margin=lead, lexical_margin=lead, same_article=0.0)
+    confidence = answer_confidence(signals, results.semantic)
+    if confidence < min_confidence:
+        return None
+    return Answer(
+        id=listed.article_id,
+        article=top.article,
+        section=top.article,
+        text=listed.text,
+        url=listed.article_url,
+        confidence=confidence,
+        items=listed.items,
+    )
+
+
 def search_and_answer(
     index: SearchIndex,
     text: QueryText,
@@ -518,26 +546,21 @@ def search_and_answer(
     """
     parsed = parse(index, text, ranking)
     blocked = curation_of(index).blocked
-    # Enough passages past the page that one may answer when the best ones are blocked.
+    # Enough passages past the page that one may answer when the best ones are blocked, and,
+    # for a question asking for a list, enough to see the best passage of another article.
     lookahead = min(len(blocked), MAX_BLOCKED_LOOKAHEAD)
-    results = rank(index, parsed, limit + lookahead, offset, ranking)
-    found = answer_from(results, parsed, blocked, min_confidence) if offset == 0 else None
-    passage = next((h.text for h in results.hits if found and h.id == found.id), "")
-    if lookahead:
-        results = replace(results, hits=results.hits[:limit])
-    # A list stands for its article's sections; a curated pin names the one answer wanted.
     pinned = normalise(parsed.text) in curation_of(index).pins
-    if found is not None and ranking.questions and not pinned:
-        listed = find_list(index, parsed, found.id.split("/")[0])
-        if listed is not None:
-            found = replace(
-                found,
-                id=listed.article_id,
-                section=found.article,
-                text=listed.text,
-                url=listed.article_url,
-                items=listed.items,
-            )
+    asks_list = ranking.questions and not pinned and offset == 0 and asks_for_list(parsed)
+    depth = max(limit + lookahead, LIST_LOOKAHEAD if asks_list else 0)
+    results = rank(index, parsed, depth, offset, ranking)
+    found = answer_from(results, parsed, blocked, min_confidence) if offset == 0 else None
+    # A list stands for its article's sections, so its article must lead, not one passage;
+    # a curated pin names the one answer wanted.
+    if asks_list and results.hits and results.hits[0].id not in blocked:
+        listed = _list_answer(index, parsed, results, min_confidence)
+        found = listed if listed is not None else found
+    passage = next((h.text for h in results.hits if found and h.id == found.id), "")
+    results = replace(results, hits=results.hits[:limit])
     if found is not None and found.items:
         passage = found.text  # "tell me more" after a list goes on with the items not yet said
     return Answered(parsed, results, found, passage)

@@ -98,3 +98,16 @@ def test_the_api_description_declares_the_list_items(client):
     assert items["items"] == {"$ref": "#/components/schemas/ListItem"}
     assert "items" not in schemas["Answer"]["required"]
     assert schemas["ListItem"]["required"] == ["title", "url"]
+
+
+@pytest.mark.parametrize("encoder", ["on", "off"])
+def test_an_unrelated_article_does_not_cost_the_seed_its_list(tmp_path, monkeypatch, encoder):
+    # The list stands for its article: what decides is how far that article leads the others,
+    # not how far its first passage leads the next one of the same article.
+    monkeypatch.setenv("SEARCH_ENCODER", encoder)
+    content = make_content(tmp_path / "content", "cast-iron-skillet-care.txt")
+    build_index(content, tmp_path / "index")
+    client = create_app({"SEARCH_INDEX_DIR": str(tmp_path / "index")}).test_client()
+    answer = _answer(client, "reason for restless leg syndrome")
+    assert answer is not None
+    assert [item["title"] for item in answer["items"]] == SEED_LIST
