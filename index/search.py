@@ -70,10 +70,10 @@ RECAP_HEADINGS = frozenset(
 MIN_COVERAGE = 0.55
 # Below this calibrated confidence (confidence.py) there is no answer. Confidences are lower
 # bounds at 95 % certainty; on the tuning half this refuses the steps right about half the time
-# or less and answers from those right about 7 times in 10.
+# or less and answers from those right three to four times in five.
 ANSWER_THRESHOLD = 0.45
-# Below this an answer is a guess (right about 7 times in 10 on the evaluation's lowest step):
-# a voice says it is unsure, and the query log report lists the question for an editor.
+# Below this an answer is a guess (right three to four times in five on the evaluation's halves,
+# docs/voice.md): a voice says it is unsure, and the query log report lists the question.
 LOW_CONFIDENCE = 0.7
 # An answer at this confidence or above is one the service stands behind (fit_confidence.py
 # checks that such answers are right at least 95 % of the time).

@@ -312,14 +312,8 @@ apt-get upgrade</pre><p>which fetches the new versions first.</p>
 
 
 def test_conversion_keeps_headings_text_and_code_in_the_site_shape():
-    import sys
-
     from index.content import parse_article
-
-    from .conftest import ROOT
-
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from convert_doc_faqs import Source, extract, render
+    from scripts.convert_doc_faqs import Source, extract, render
 
     source = Source("demo", "demo-doc", "demo.html", "tuning")
     title, sections = extract(DOC_PAGE, source)
@@ -346,14 +340,8 @@ CHAPTERS_PAGE = """<html><body>
 
 
 def test_conversion_merges_small_chapters_into_one_article():
-    import sys
-
     from index.content import parse_article
-
-    from .conftest import ROOT
-
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from convert_doc_faqs import Source, extract, render
+    from scripts.convert_doc_faqs import Source, extract, render
 
     source = Source(
         "demo",
@@ -401,14 +389,8 @@ DOC_TEXT = """FAQ
 
 
 def test_conversion_reads_a_plain_text_faq_chapter_by_its_numbered_headings():
-    import sys
-
     from index.content import parse_article
-
-    from .conftest import ROOT
-
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from convert_doc_faqs import Source, extract_text, render
+    from scripts.convert_doc_faqs import Source, extract_text, render
 
     source = Source("demo", "demo-doc", "FAQ", "tuning", section_id="Basics", title="Demo FAQ")
     title, sections = extract_text(DOC_TEXT, source)
@@ -458,14 +440,8 @@ QANDA_HTML = """<html><body>
 
 
 def test_conversion_reads_numbered_entries_of_a_faq_without_chapters():
-    import sys
-
     from index.content import parse_article
-
-    from .conftest import ROOT
-
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from convert_doc_faqs import Source, extract_entries, render
+    from scripts.convert_doc_faqs import Source, extract_entries, render
 
     source = Source("demo", "demo-doc", "FAQ", "tuning", title="Demo FAQ", entries=(1, 2))
     title, sections = extract_entries(NUMBERED_TEXT, source)
@@ -482,14 +458,8 @@ def test_conversion_reads_numbered_entries_of_a_faq_without_chapters():
 
 
 def test_conversion_reads_a_docbook_question_set_without_its_labels_and_list():
-    import sys
-
     from index.content import parse_article
-
-    from .conftest import ROOT
-
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from convert_doc_faqs import Source, extract, render
+    from scripts.convert_doc_faqs import Source, extract, render
 
     source = Source(
         "demo", "demo-doc", "faq.html", "tuning", ("tr",), section_id="Basics", section_tag="h3"
