@@ -75,6 +75,8 @@ class Source:
     # A plain-text FAQ of numbered entries without chapters (zlib's): the first and last entry
     # of this article.
     entries: tuple[int, int] = (0, 0)
+    # A plain-text FAQ of "Q: …" / "A: …" entries (xz's, lftp's), read by extract_qa.
+    qa: bool = False
 
 
 _DEBIAN_CHAPTERS = (
@@ -132,6 +134,7 @@ _TITLE_PREFIXES = {
     "privoxy": "Privoxy FAQ",
     "xterm": "XTerm FAQ",
     "mplayer-doc": "MPlayer FAQ",
+    "ffmpeg-doc": "FFmpeg FAQ",
 }
 # The xterm FAQ's "Frequent problems" chapter, one article per part (an h3 of h4 questions).
 _XTERM_PARTS = (
@@ -160,6 +163,17 @@ _MPLAYER_SECTIONS = (
 # as a heading in the text shape (a keyword line when it ends the article), so its question has
 # no answer to keep: the entry is left out, and check() would fail on it otherwise.
 _MPLAYER_DROP = ("How can I run MPlayer in the background?",)
+
+# FFmpeg's FAQ (Texinfo, one page), one article per chapter, the two small ones merged: a
+# problem told as a sentence ("-f jpeg doesn't work.") stays in the entry before it.
+_FFMPEG_CHAPTERS = (
+    ("general", ("General Questions", "Compilation")),
+    ("usage", ("Usage",)),
+    ("development", ("Development",)),
+)
+# Answers that are one short line (a bare link, "see https://www.ffmpeg.org/~michael/"; a command
+# line) read as headings in the text shape, as MPlayer's does: the entries are left out.
+_FFMPEG_DROP = ("Where is the documentation about ffv1, msmpeg4, asv1, 4xm?",)
 
 SOURCES: tuple[Source, ...] = (
     *(
@@ -289,6 +303,50 @@ SOURCES: tuple[Source, ...] = (
         ("h2", "h3", "dt"),
         section_id="Sphinx FAQ",
     ),
+    *(
+        Source(
+            f"ffmpeg-faq-{name}",
+            "ffmpeg-doc",
+            "usr/share/doc/ffmpeg/manual/faq.html",
+            "tuning",
+            ("h3", "h4"),
+            section_id=chapters[0],
+            merge=chapters[1:],
+            section_tag="h2",
+            drop=_FFMPEG_DROP,
+        )
+        for name, chapters in _FFMPEG_CHAPTERS
+    ),
+    # Their answers that are one short command line ("xz -dc foo.tar.xz | tar xf -", "!ls") read
+    # as headings in the text shape, as MPlayer's does: those entries are left out.
+    Source(
+        "xz-faq",
+        "xz-utils",
+        "usr/share/doc/xz-utils/faq.txt.gz",
+        "tuning",
+        title="XZ Utils FAQ",
+        drop=(
+            "I have installed xz, but my tar doesn't recognize .tar.xz files. "
+            "How can I extract .tar.xz files?",
+        ),
+        qa=True,
+    ),
+    Source(
+        "lftp-faq",
+        "lftp",
+        "usr/share/doc/lftp/FAQ",
+        "tuning",
+        title="LFTP FAQ",
+        # A question followed by a remark ("Why doesn't `mirror' download files starting with a
+        # dot ...? I can see the files on the server using `ls -a'.") is an entry only as a
+        # marked heading (model.is_question); as a text line it is not, so check() fails on it.
+        drop=(
+            "Where is lls?",
+            "Why doesn't `mirror' download files starting with a dot (or re-uploads them all "
+            "the time)? I can see the files on the server using `ls -a'.",
+        ),
+        qa=True,
+    ),
 )
 
 # DocBook's question-and-answer set labels its questions "Q:": navigation too.
@@ -296,6 +354,7 @@ _NUMBERING = re.compile(r"^(?:Chapter\s+\d+\.\s*|\(\d+\)\s*|Q:\s*|[A-Z]?\d+(?:\.
 _BLOCKS = frozenset(
     "p pre li dt dd div blockquote table tr td th ul ol dl h1 h2 h3 h4 h5 h6 br body".split()
 )
+_TEXINFO_NUMBER = re.compile(r"^\d+(?:\.\d+)*\s+")
 _SKIP = frozenset(("script", "style", "head", "title"))
 _SENTENCE_END = re.compile(r"[.!?:;…\"”)]$")
 
@@ -305,8 +364,22 @@ def _clean(text: str) -> str:
 
 
 def _heading_text(tag: Tag) -> str:
-    # Sphinx ends a heading with its permalink, a "¶" link: navigation, not text.
-    return _NUMBERING.sub("", _clean(tag.get_text())).removesuffix("¶")
+    # Sphinx ends a heading with its permalink, a "¶" link; Texinfo (FFmpeg's) with "# TOC"
+    # links of class "anchor": navigation, not text.
+    text = _clean("".join(s for s in tag.strings if not _in_anchor(s, tag)))
+    if {"chapter", "section", "subsection"} & set(tag.get("class") or ()):
+        text = _TEXINFO_NUMBER.sub("", text)  # Texinfo numbers "1", "1.1" without a dot
+    return _NUMBERING.sub("", text).removesuffix("¶")
+
+
+def _in_anchor(node, heading: Tag) -> bool:
+    """Return True for text of a heading's permalink (a link of class "anchor")."""
+    for parent in node.parents:
+        if parent is heading:
+            return False
+        if parent.name == "a" and "anchor" in (parent.get("class") or ()):
+            return True
+    return False
 
 
 def _is_heading(tag: Tag, source: Source) -> bool:
@@ -523,6 +596,36 @@ def extract_entries(text: str, source: Source) -> tuple[str, list[tuple[str, lis
     return f"{source.title} ({first}-{last})", _kept(sections, source)
 
 
+# A "Q:" or "A:" label at the left margin: a question or its answer opens there.
+_QA_LABEL = re.compile(r"^([QA]):\s")
+
+
+def extract_qa(text: str, source: Source) -> tuple[str, list[tuple[str, list[str]]]]:
+    """Return a "Q: …" / "A: …" FAQ's entries as (heading, paragraphs).
+
+    A block opening "Q:" is a question (all its lines: a long one wraps), the blocks from "A:"
+    to the next question its answer, and a block indented deeper than the answer's first line is
+    code. The blocks before the first question are the page's title.
+    """
+    # lftp's answer follows its question without a blank line: a label opens a block anyway.
+    marked = re.sub(r"(?m)^(?=[QA]:\s)", "\n", text)
+    sections: list[tuple[str, list[str]]] = [("", [])]
+    body_indent: int | None = None
+    for indent, lines in _text_blocks(marked):
+        label = _QA_LABEL.match(lines[0])
+        if label and label[1] == "Q":
+            sections.append((_clean(" ".join([lines[0][2:], *lines[1:]])), []))
+            body_indent = None
+            continue
+        if len(sections) == 1:
+            continue
+        if label:  # "A:  Nothing." is indented as the answer's next lines are
+            lines = ["  " + lines[0][2:], *lines[1:]]
+            indent = len(lines[0]) - len(lines[0].lstrip())
+        body_indent = _add_block(sections[-1][1], indent, lines, body_indent)
+    return source.title, _kept(sections, source)
+
+
 def _in_furniture(node) -> bool:
     """Return True inside a table of contents, a navigation bar or a site banner."""
     # DocBook pages write their classes in capitals ("NAVHEADER", Privoxy's); a question set
@@ -646,6 +749,7 @@ def main(argv: list[str] | None = None) -> int:
                 raw = gzip.decompress(raw) if page.suffix == ".gz" else raw
                 read = extract if ".html" in page.suffixes else extract_text
                 read = extract_entries if source.entries != (0, 0) else read
+                read = extract_qa if source.qa else read
                 title, sections = read(raw.decode("utf-8"), source)
                 stamp = dt.datetime.fromtimestamp(page.stat().st_mtime, dt.UTC)
                 text = render(title, f"{stamp:%b} {stamp.day}, {stamp.year}", sections)
