@@ -4,7 +4,7 @@
 Each source is a page inside a .deb (fetched with `apt-get download PKG`, unpacked with
 `dpkg-deb -x`, never installed): an HTML page, or a plain-text FAQ (optionally gzipped) whose
 headings are numbered lines ("1. Philosophy", "1.1 What is cURL?", or without chapters " 9. Why
-do I get ...?"). Headings become bare
+do I get ...?") or labelled "Q:" and "A:" (xz's, lftp's). Headings become bare
 heading lines (a question keeps its "?", so it is an FAQ entry), paragraphs and list items
 become one line each, and code blocks (in plain text: blocks indented deeper than their heading)
 join the sentence that introduces them, so that a line of code is never read as a heading.
@@ -21,6 +21,7 @@ Example:
     mkdir -p /tmp/debs && cd /tmp/debs && apt-get download debian-faq zsh-doc git-doc \
         sqlite3-doc fetchmail nano privoxy
     apt-get download xterm libcurl4-doc mplayer-doc sphinx-doc zlib1g-dev
+    apt-get download ffmpeg-doc xz-utils lftp
     python scripts/convert_doc_faqs.py --debs /tmp/debs --out tests/fixtures/eval
 """
 

@@ -457,6 +457,43 @@ def test_conversion_reads_numbered_entries_of_a_faq_without_chapters():
     assert "Out of range" not in str(sections)
 
 
+QA_TEXT = """
+Demo FAQ
+========
+
+Q:  Is it fast?
+
+A:  Yes.  Build it so:
+
+        make fast
+
+    and it is built.
+
+Q: Can a long question wrap onto a second line and
+   still be one question?
+A: It can, and its answer may follow without a blank line.
+"""
+
+
+def test_conversion_reads_a_faq_of_q_and_a_labels():
+    from index.content import parse_article
+    from scripts.convert_doc_faqs import Source, extract_qa, render
+
+    source = Source("demo", "demo-doc", "faq.txt", "tuning", title="Demo FAQ", qa=True)
+    title, sections = extract_qa(QA_TEXT, source)
+    article = parse_article(render(title, "May 31, 2022", sections), "demo")
+    assert article.title == "Demo FAQ"
+    # The underlined title is the page's, not an entry; the labels are left out.
+    assert [(p.section, p.kind, p.text) for p in article.passages] == [
+        ("Is it fast?", "faq", "Yes. Build it so: make fast and it is built."),
+        (
+            "Can a long question wrap onto a second line and still be one question?",
+            "faq",
+            "It can, and its answer may follow without a blank line.",
+        ),
+    ]
+
+
 def test_conversion_reads_a_docbook_question_set_without_its_labels_and_list():
     from index.content import parse_article
     from scripts.convert_doc_faqs import Source, extract, render
