@@ -346,3 +346,26 @@ def test_a_minor_heading_reads_as_a_line_without_its_numbering(tmp_path):
         "Would you like to donate?",
         "Donations go to servers.",
     ]
+
+
+def test_permalinks_hidden_from_screen_readers_are_no_words_of_a_heading(tmp_path):
+    # Headings of FFmpeg's FAQ (ffmpeg-doc 5.1, manual/faq.html, made by texi2html): each ends
+    # in aria-hidden "#" and "TOC" links, which made its questions read as statements.
+    links = (
+        '<span class="pull-right"><a class="anchor" href="#q" aria-hidden="true">#</a> '
+        '<a class="anchor" href="#toc-q" aria-hidden="true">TOC</a></span>'
+    )
+    page = tmp_path / "faq.html"
+    page.write_text(
+        "<html><head><title>FFmpeg FAQ</title></head><body><h1>FFmpeg FAQ</h1><p>Intro.</p>"
+        f'<h3 class="section">1.1 Why doesn&rsquo;t FFmpeg support feature [xyz]?{links}</h3>'
+        "<p>Because no one has taken on that task yet.</p>"
+        f'<h3 class="section">1.2 ffmpeg does not work; what is wrong?{links}</h3>'
+        "<p>Try a make distclean in the ffmpeg source directory before the build.</p>"
+        "</body></html>"
+    )
+    article = load_article(page)
+    assert [(p.section, p.kind) for p in article.passages[1:]] == [
+        ("Why doesn’t FFmpeg support feature [xyz]?", "faq"),
+        ("ffmpeg does not work; what is wrong?", "faq"),
+    ]

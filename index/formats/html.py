@@ -72,8 +72,20 @@ def _clean(text: str) -> str:
     return " ".join(normalize(text).split())
 
 
+def _spoken_text(el) -> str:
+    """Return el's text without what it hides from screen readers (aria-hidden permalinks)."""
+    parts = [el.text or ""]
+    for child in el:
+        shown = child.get("aria-hidden") != "true" and child.get("hidden") is None
+        if shown and isinstance(child.tag, str):  # not a comment
+            parts.append(_spoken_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
 def _heading_text(el) -> str:
-    return _SECTION_NUMBER.sub("", _clean(el.text_content()).strip(_HEADING_MARKS)).strip()
+    # Texinfo's "#" and "TOC" links after each heading are aria-hidden: they are no words of it.
+    return _SECTION_NUMBER.sub("", _clean(_spoken_text(el)).strip(_HEADING_MARKS)).strip()
 
 
 def _fragment_text(markup: str) -> str:
