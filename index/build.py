@@ -51,7 +51,7 @@ from .schema import SCHEMA_VERSION, make_schema
 from .semantic import build_vectors
 from .snippets import sentences
 from .synonyms import EMPTY, parse_synonyms
-from .text import raw_words, stems
+from .text import index_terms, raw_words, stems
 
 KEEP_VERSIONS = 2
 LOCK_FILE = ".build.lock"
@@ -108,7 +108,7 @@ def _passage_stats(section: str, body: str, asks: Iterable[str] = ()) -> dict:
         # Term counts are in the impact postings; the rerank needs the body's length.
         "len": len(stems(body)),
         # Curated alternate questions count as the heading, as an FAQ question does.
-        "sec": sorted(set(stems(section)).union(*(stems(a) for a in asks))),
+        "sec": sorted(set(index_terms(section)).union(*(index_terms(a) for a in asks))),
         "def": sorted(defined_terms(body)),
         # The heading's opening word ("why", "how", "can"…): a question asked the same way.
         "open": raw_words(section)[0] if raw_words(section) else "",
@@ -156,9 +156,13 @@ def _documents(
 
 def _topic(article: Article) -> tuple[frozenset[str], dict, dict]:
     """Return the terms naming the article's topic and how widely each is spread over it."""
-    topic = sorted(set(stems(article.title)) | {s for k in article.keywords for s in stems(k)})
-    headings = [set(stems(p.section)) for p in article.passages]
-    passages = [h | set(stems(p.text)) for h, p in zip(headings, article.passages, strict=True)]
+    topic = sorted(
+        set(index_terms(article.title)) | {s for k in article.keywords for s in index_terms(k)}
+    )
+    headings = [set(index_terms(p.section)) for p in article.passages]
+    passages = [
+        h | set(index_terms(p.text)) for h, p in zip(headings, article.passages, strict=True)
+    ]
 
     def share(term: str, sets: list[set[str]]) -> float:
         return round(sum(term in s for s in sets) / len(sets), 3)

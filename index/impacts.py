@@ -31,7 +31,7 @@ from pathlib import Path
 from . import bm25
 from .caches import Lru, Ranked
 from .schema import FIELD_BOOSTS, SEARCH_FIELDS
-from .text import stems
+from .text import index_terms
 
 POSTINGS_FILE = "impacts.bin"
 TF_FILE = "impacts.tf"
@@ -74,7 +74,7 @@ class ImpactWriter:
     def _title_terms(self, title: str) -> list[str]:
         # Every passage of an article repeats its title: analyse it once.
         if self._title_cache[0] != title:
-            self._title_cache = (title, stems(title))
+            self._title_cache = (title, index_terms(title))
         return self._title_cache[1]
 
     def add(self, body: str, section: str, title: str, keywords: str) -> int:
@@ -82,7 +82,12 @@ class ImpactWriter:
         docnum = self.count
         self.count += 1
         per_term: dict[str, int] = {}
-        field_terms = (stems(body), stems(section), self._title_terms(title), stems(keywords))
+        field_terms = (
+            index_terms(body),
+            index_terms(section),
+            self._title_terms(title),
+            index_terms(keywords),
+        )
         for shift, (terms, lengths) in enumerate(zip(field_terms, self._lengths, strict=True)):
             lengths.append(len(terms))
             for term, n in Counter(terms).items():

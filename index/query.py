@@ -15,7 +15,7 @@ from .errors import EmptyQuery, NoWords, QueryTooLong
 from .lexicon import is_english
 from .store import SearchIndex
 from .synonyms import EMPTY
-from .text import STOP_WORDS, WORD_RE, normalize, raw_words, stem
+from .text import STOP_WORDS, WORD_RE, joined_compounds, normalize, raw_words, stem
 
 MAX_QUERY_CHARS = 200
 # Longer raw text is refused before normalising it (NFKC can make text up to 18 times longer).
@@ -360,7 +360,7 @@ def parse_query(
     """Parse text into concepts, correcting unknown words and applying synonyms."""
     synonym_map = index.synonyms if synonyms else EMPTY
     cleaned = cleaned_text(text)
-    tokens = raw_words(cleaned)
+    tokens = raw_words(joined_compounds(cleaned, index.known))
     surface_words: list[str] = []
     distances: dict[str, int] = {}
     fixes: dict[str, str] = {}

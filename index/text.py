@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 from slugify import slugify as _slugify
@@ -37,6 +38,9 @@ _SYMBOL_NOISE = re.compile(r"[\ufe00-\ufe0f\ufffd\u2640-\u2642\U0001f000-\U0001f
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
 SLUG_MAX_CHARS = 100
 WORD_RE = re.compile(r"\w+(?:[.'’]\w+)*")
+# A word written with hyphens ("time-out", "e-mail") is as often written joined ("timeout"):
+# the index holds both forms, so either spelling finds the passage.
+_HYPHENATED = re.compile(r"\b[^\W\d_]+(?:-[^\W\d_]+){1,3}\b")
 
 
 def normalize(text: str) -> str:
@@ -83,6 +87,24 @@ def stem(word: str) -> str:
 def stems(text: str) -> list[str]:
     """Return the index terms of text, in order, stop words dropped."""
     return [t.text for t in _ANALYZER(text)]
+
+
+def index_terms(text: str) -> list[str]:
+    """Return the terms text is indexed under: its stems plus hyphenated words joined."""
+    terms = stems(text)
+    if "-" in text:
+        joined = (m.group().replace("-", "") for m in _HYPHENATED.finditer(text))
+        terms.extend(filter(None, map(stem, joined)))
+    return terms
+
+
+def joined_compounds(text: str, known: Callable[[str], bool]) -> str:
+    """Return text with each hyphenated word joined where the index holds the joined form."""
+    if "-" not in text:
+        return text
+    return _HYPHENATED.sub(
+        lambda m: j if known(stem(j := m.group().replace("-", ""))) else m.group(), text
+    )
 
 
 def words(text: str) -> list[str]:
