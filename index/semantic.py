@@ -3,9 +3,7 @@
 "get rid of" / "delete", "make it faster" / "speed up": BM25F cannot see that these mean the
 same, a sentence encoder (all-MiniLM-L6-v2, int8 ONNX, made by scripts/export_encoder.py from
 a PyPI package) can. The build embeds every passage once (`vectors.npz` in the index folder);
-a query is embedded once and each lexical candidate's score gains its cosine similarity: to
-the passage, or to its heading alone when that is closer (an FAQ question says in a few words
-what a long answer, cut at the encoder's 128 tokens, may not).
+a query is embedded once and each lexical candidate's score gains its cosine similarity.
 
 It is a setting: it needs onnxruntime, numpy and tokenizers (requirements-semantic.txt) and
 the encoder folder. Without them, or with an index built without vectors, the ranking is the
@@ -122,38 +120,23 @@ def passage_text(fields: dict) -> str:
     return f"{fields['title']}. {fields['section']}. {fields['body']}"
 
 
-def heading_text(fields: dict) -> str:
-    """Return what is embedded for a passage's heading: its article's title and its heading."""
-    return f"{fields['title']}. {fields['section']}"
-
-
 def write_vectors(documents: list[dict], folder: Path, encoder: Encoder) -> dict:
-    """Embed every passage and its heading into folder/vectors.npz; return the manifest entry."""
+    """Embed every passage into folder/vectors.npz; return the manifest entry describing it."""
     np = encoder.np
     vectors = encoder.encode([passage_text(d) for d in documents]).astype(np.float16)
-    headings = encoder.encode([heading_text(d) for d in documents]).astype(np.float16)
-    ids = np.array([d["id"] for d in documents])
-    np.savez(folder / VECTORS_FILE, vectors=vectors, headings=headings, ids=ids)
+    np.savez(folder / VECTORS_FILE, vectors=vectors, ids=np.array([d["id"] for d in documents]))
     return {"encoder": encoder.fingerprint, "dimensions": int(vectors.shape[1])}
 
 
 class PassageVectors:
-    """An index's passage and heading vectors with the encoder that made them."""
+    """An index's passage vectors with the encoder that made them."""
 
-    def __init__(self, vectors: Any, headings: Any | None, ids: list[str], encoder: Encoder):
-        # Headings stay float16 (half the memory): only a query's candidates are widened.
-        self.vectors, self.headings, self.encoder = vectors, headings, encoder
+    def __init__(self, vectors: Any, ids: list[str], encoder: Encoder):
+        self.vectors, self.encoder = vectors, encoder
         self.rows = {passage_id: row for row, passage_id in enumerate(ids)}
 
-    def _closest(self, rows: list[int], q: Any) -> Any:
-        found = self.vectors[rows] @ q
-        if self.headings is None:  # an index built before headings were embedded
-            return found
-        return self.encoder.np.maximum(found, self.headings[rows].astype(q.dtype) @ q)
-
     def similarities(self, query: str, passage_ids: list[str]) -> list[float]:
-        """Return the query's cosine similarity to each passage or, when closer, its heading
-        (0 for a passage not embedded)."""
+        """Return the cosine similarity of the query to each passage (0 for one not embedded)."""
         q = self.encoder.encode([query])[0]
         try:
             # One look-up for all: a deep page holds hundreds of candidates.
@@ -161,9 +144,9 @@ class PassageVectors:
         except KeyError:
             rows = None
         if rows is not None:
-            return self._closest(rows, q).tolist()
+            return (self.vectors[rows] @ q).tolist()
         rows = [self.rows.get(i, -1) for i in passage_ids]
-        found = self._closest([max(r, 0) for r in rows], q).tolist()
+        found = (self.vectors[[max(r, 0) for r in rows]] @ q).tolist()
         return [v if r >= 0 else 0.0 for v, r in zip(found, rows, strict=True)]
 
 
@@ -183,8 +166,7 @@ def _read_vectors(index: Any) -> PassageVectors | None:
     handle.seek(0)
     with encoder.np.load(handle) as data:
         vectors = data["vectors"].astype(encoder.np.float32)
-        headings = data["headings"] if "headings" in data.files else None
-        return PassageVectors(vectors, headings, [str(i) for i in data["ids"]], encoder)
+        return PassageVectors(vectors, [str(i) for i in data["ids"]], encoder)
 
 
 def fuse(scores: list[float], similarities: list[float]) -> list[float]:
