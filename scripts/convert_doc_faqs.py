@@ -176,6 +176,36 @@ _FFMPEG_CHAPTERS = (
 # line) read as headings in the text shape, as MPlayer's does: the entries are left out.
 _FFMPEG_DROP = ("Where is the documentation about ffv1, msmpeg4, asv1, 4xm?",)
 
+
+def _chapter_articles(
+    prefix: str,
+    package: str,
+    page: str,
+    headings: tuple[str, ...],
+    chapters: tuple[str, tuple[tuple[str, tuple[str, ...]], ...]],
+    drop: tuple[str, ...],
+) -> list[Source]:
+    """Return one tuning article per group of a one-page manual's chapters.
+
+    chapters: the chapter heading's tag and (article name, the chapter titles it merges).
+    """
+    tag, groups = chapters
+    return [
+        Source(
+            f"{prefix}-{name}",
+            package,
+            page,
+            "tuning",
+            headings,
+            section_id=titles[0],
+            merge=titles[1:],
+            section_tag=tag,
+            drop=drop,
+        )
+        for name, titles in groups
+    ]
+
+
 SOURCES: tuple[Source, ...] = (
     *(
         Source(
@@ -268,19 +298,13 @@ SOURCES: tuple[Source, ...] = (
         )
         for name, chapter, half in _CURL_CHAPTERS
     ),
-    *(
-        Source(
-            f"mplayer-faq-{name}",
-            "mplayer-doc",
-            "usr/share/doc/mplayer/HTML/en/faq.html",
-            "tuning",
-            ("tr",),
-            section_id=sections[0],
-            merge=sections[1:],
-            section_tag="h3",
-            drop=_MPLAYER_DROP,
-        )
-        for name, sections in _MPLAYER_SECTIONS
+    *_chapter_articles(
+        "mplayer-faq",
+        "mplayer-doc",
+        "usr/share/doc/mplayer/HTML/en/faq.html",
+        ("tr",),
+        ("h3", _MPLAYER_SECTIONS),
+        _MPLAYER_DROP,
     ),
     # zlib's FAQ is one list of 44 numbered questions (plain text), in two articles.
     *(
@@ -304,19 +328,13 @@ SOURCES: tuple[Source, ...] = (
         ("h2", "h3", "dt"),
         section_id="Sphinx FAQ",
     ),
-    *(
-        Source(
-            f"ffmpeg-faq-{name}",
-            "ffmpeg-doc",
-            "usr/share/doc/ffmpeg/manual/faq.html",
-            "tuning",
-            ("h3", "h4"),
-            section_id=chapters[0],
-            merge=chapters[1:],
-            section_tag="h2",
-            drop=_FFMPEG_DROP,
-        )
-        for name, chapters in _FFMPEG_CHAPTERS
+    *_chapter_articles(
+        "ffmpeg-faq",
+        "ffmpeg-doc",
+        "usr/share/doc/ffmpeg/manual/faq.html",
+        ("h3", "h4"),
+        ("h2", _FFMPEG_CHAPTERS),
+        _FFMPEG_DROP,
     ),
     # Their answers that are one short command line ("xz -dc foo.tar.xz | tar xf -", "!ls") read
     # as headings in the text shape, as MPlayer's does: those entries are left out.
