@@ -252,3 +252,57 @@ def test_a_paragraph_that_asks_then_answers_is_not_a_question_heading(paragraph)
     article = parse_article(text, "demo")
     assert [p.section for p in article.passages] == ["Background"]
     assert paragraph in article.passages[0].text
+
+
+MC_FAQ = Path(__file__).parent / "fixtures" / "text" / "mc-faq.txt"
+
+
+def test_one_line_answers_without_a_full_stop_answer_their_questions():
+    # mc-data's FAQ: "The main site is https://www.midnight-commander.org" read as a heading
+    # left its question without an answer, and neither was indexed. The chapter headings
+    # ("Mouse") head no text of their own, so they are no passages, nor part of an answer.
+    article = load_article(MC_FAQ)
+    assert [(p.kind, p.section) for p in article.passages] == [
+        ("faq", "Does it work with my terminal?"),
+        ("faq", "I cannot compile MC. What should I do?"),
+        ("faq", "Where can I get GNU Midnight Commander?"),
+        ("faq", "How do I cut and paste text with mouse?"),
+        ("faq", "Where should I look on the World Wide Web for MC stuff?"),
+        ("faq", "Are the mailing lists archived anywhere?"),
+    ]
+    answers = {p.section: p.text for p in article.passages}
+    assert answers["Where can I get GNU Midnight Commander?"] == (
+        "The main site is https://www.midnight-commander.org"
+    )
+    assert answers["Where should I look on the World Wide Web for MC stuff?"] == (
+        "There is a WWW page for Midnight Commander. The URL is: https://www.midnight-commander.org/"
+    )
+    assert answers["How do I cut and paste text with mouse?"] == (
+        "Hold down shift key while using mouse to cut and paste."
+    )
+    assert answers["Does it work with my terminal?"].startswith("Yes, it does.\n\nBecause GNU")
+    assert article.passages[-1].id == "mc-faq/are-the-mailing-lists-archived-anywhere"
+    assert article.keywords == []
+
+
+def test_a_one_line_answer_ending_the_article_is_not_a_keyword_line():
+    text = "Bees\n\nMay 1, 2024\n\nWhere can I buy bees?\n\nAt any beekeepers' supply shop\n"
+    article = parse_article(text, "bees")
+    assert [(p.kind, p.section, p.text) for p in article.passages] == [
+        ("faq", "Where can I buy bees?", "At any beekeepers' supply shop"),
+    ]
+    assert article.keywords == []
+
+
+def test_a_heading_listed_before_its_entries_stays_a_heading():
+    # A list of the questions and their chapters before the entries: each line comes again, so
+    # the chapter under a listed question is a heading, not that question's answer.
+    text = (
+        "Bees\n\nMay 1, 2024\n\nWhy do bees swarm?\n\nBee biology\n\nDo bees sleep?\n\n"
+        "Why do bees swarm?\n\nA crowded colony raises a new queen.\n\n"
+        "Bee biology\n\nDo bees sleep?\n\nYes, in short naps.\n"
+    )
+    article = parse_article(text, "bees")
+    entries = {p.section: p.text for p in article.passages if p.kind == "faq"}
+    assert entries["Do bees sleep?"] == "Yes, in short naps."
+    assert "Bee biology" not in " ".join(p.text for p in article.passages)

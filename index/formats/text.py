@@ -2,9 +2,10 @@
 
 The shape (see content/articles/): a title line, a date line, then blocks separated by blank lines.
 A block of one short line without closing punctuation is a heading; a line that asks a question
-(model.is_question) is an FAQ question, however long. After the last paragraph come lines that
-are not article content: keyword or tag lines, then reader comments (a name line, the comment,
-a date line), zero or more of them.
+(model.is_question) is an FAQ question, however long. The line right under an FAQ question is
+its answer, short or not, unless it is plainly a heading of its own. After the last paragraph
+come lines that are not article content: keyword or tag lines, then reader comments (a name
+line, the comment, a date line), zero or more of them.
 """
 
 from __future__ import annotations
@@ -107,6 +108,24 @@ def _is_body_line(line: str) -> bool:
     return len(line.split()) > _HEADING_MAX_WORDS or bool(re.search(r"[.!:;…\"”)]$", line))
 
 
+def _heads_under_question(line: str, after: str, repeated: set[str]) -> bool:
+    """Return True when a heading-like line right under a question heading is a heading.
+
+    An FAQ question is never left without an answer, so the line is the answer, or its
+    opening, unless it is plainly a heading of its own: a question opening an answer ("How do
+    I …? The problem is that … How do you get from $E to emacs?"; "Can I improve the
+    scrollbars?" answered "Is that a problem with the appearance, or …?" and a paragraph) is a
+    question of its own only when no running text follows it, as in a list of questions; a
+    line that asks nothing is never a heading there, however short, since a one-line answer
+    need not end in a full stop ("Where can I get GNU Midnight Commander?" answered "The main
+    site is https://www.midnight-commander.org"). Either is a heading when it comes again (a
+    list of the headings before their entries).
+    """
+    if not _is_short_heading(line):
+        return False
+    return line in repeated or (is_question(line) and not _is_body_line(after))
+
+
 def _units(blocks: list[list[str]]) -> list[tuple[str, str]]:
     """Turn blocks into ("h", heading) and ("p", paragraph) units, in order.
 
@@ -122,17 +141,9 @@ def _units(blocks: list[list[str]]) -> list[tuple[str, str]]:
         if len(block) == 1:
             line = block[0]
             heading = _is_heading(line) and not _BULLET.match(line)
-            # A question right under a question is its answer's opening ("How do I …? The
-            # problem is that … How do you get from $E to emacs?"; "Can I improve the
-            # scrollbars?" answered "Is that a problem with the appearance, or …?" and a
-            # paragraph): an FAQ question is never left without an answer. A short one is a
-            # question of its own when no running text follows it, or when it is asked again
-            # (a list of the questions comes before their entries).
             if heading and units and units[-1][0] == "h" and is_question(units[-1][1]):
                 after = blocks[at + 1][0] if at + 1 < len(blocks) else ""
-                heading = _is_short_heading(line) and (
-                    not _is_body_line(after) or line in repeated
-                )
+                heading = _heads_under_question(line, after, repeated)
             units.append(("h" if heading else "p", line))
             continue
         paragraph: list[str] = []
