@@ -89,12 +89,15 @@ def stems(text: str) -> list[str]:
     return [t.text for t in _ANALYZER(text)]
 
 
+def _joined(match: re.Match[str]) -> str:
+    return match.group().replace("-", "")
+
+
 def index_terms(text: str) -> list[str]:
     """Return the terms text is indexed under: its stems plus hyphenated words joined."""
     terms = stems(text)
     if "-" in text:
-        joined = (m.group().replace("-", "") for m in _HYPHENATED.finditer(text))
-        terms.extend(filter(None, map(stem, joined)))
+        terms.extend(filter(None, map(stem, map(_joined, _HYPHENATED.finditer(text)))))
     return terms
 
 
@@ -102,9 +105,7 @@ def joined_compounds(text: str, known: Callable[[str], bool]) -> str:
     """Return text with each hyphenated word joined where the index holds the joined form."""
     if "-" not in text:
         return text
-    return _HYPHENATED.sub(
-        lambda m: j if known(stem(j := m.group().replace("-", ""))) else m.group(), text
-    )
+    return _HYPHENATED.sub(lambda m: j if known(stem(j := _joined(m))) else m.group(), text)
 
 
 def words(text: str) -> list[str]:
