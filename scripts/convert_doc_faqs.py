@@ -384,19 +384,19 @@ def _clean(text: str) -> str:
 
 def _heading_text(tag: Tag) -> str:
     # Sphinx ends a heading with its permalink, a "¶" link; Texinfo (FFmpeg's) with "# TOC"
-    # links of class "anchor": navigation, not text.
-    text = _clean("".join(s for s in tag.strings if not _in_anchor(s, tag)))
+    # links hidden from screen readers: navigation, not text (as the site's HTML reader reads it).
+    text = _clean("".join(s for s in tag.strings if not _hidden_from_readers(s, tag)))
     if {"chapter", "section", "subsection"} & set(tag.get("class") or ()):
         text = _TEXINFO_NUMBER.sub("", text)  # Texinfo numbers "1", "1.1" without a dot
     return _NUMBERING.sub("", text).removesuffix("¶")
 
 
-def _in_anchor(node, heading: Tag) -> bool:
-    """Return True for text of a heading's permalink (a link of class "anchor")."""
+def _hidden_from_readers(node, heading: Tag) -> bool:
+    """Return True for text of a heading that it hides from screen readers (aria-hidden)."""
     for parent in node.parents:
         if parent is heading:
             return False
-        if parent.name == "a" and "anchor" in (parent.get("class") or ()):
+        if parent.get("aria-hidden") == "true" or parent.get("hidden") is not None:
             return True
     return False
 
