@@ -68,14 +68,14 @@ RECAP_HEADINGS = frozenset(
 )
 # A passage that covers less than about half of what was asked never answers.
 MIN_COVERAGE = 0.55
-# Below this calibrated confidence (confidence.py) there is no answer. Confidences are lower
-# bounds at 95 % certainty; 0.45 let the lexical model's step backed at 0.49 answer once the
-# tuning half grew (its answers there right 88 %): from 0.5 both configurations' answers on the
-# tuning half are right at least 94 % of the time.
-ANSWER_THRESHOLD = 0.5
-# Below this an answer is a guess (right three to four times in five on the evaluation's halves,
-# docs/voice.md): a voice says it is unsure, and the query log report lists the question.
-LOW_CONFIDENCE = 0.7
+# Below this calibrated confidence (confidence.py) there is no answer: the lowest threshold at
+# which both configurations' answers on the tuning half are right at least 94 % of the time.
+# Confidences are lower bounds at 95 % certainty; with the fitted fusion the encoder's model
+# backs a step at 0.66 whose tuning answers are right 73 % of the time, so 0.5 no longer does.
+ANSWER_THRESHOLD = 0.7
+# Below this an answer may be wrong about one time in eight (docs/voice.md): a voice says it is
+# unsure, and the query log report lists the question.
+LOW_CONFIDENCE = 0.8
 # An answer at this confidence or above is one the service stands behind (fit_confidence.py
 # checks that such answers are right at least 95 % of the time).
 HIGH_CONFIDENCE = 0.9
@@ -346,8 +346,9 @@ def rank(
         # The encoder reranks the best lexical candidates; a deep page's tail stays below them.
         head, tail = scored[:CANDIDATES], scored[CANDIDATES:]
         ids = [f["id"] for _, f in head]
-        similarity = dict(zip(ids, vectors.similarities(_encoder_text(parsed), ids), strict=True))
-        fused = fuse([s.score for s, _ in head], list(similarity.values()))
+        found = vectors.similarities(encoder_text(parsed), ids)
+        similarity = dict(zip(ids, found.passage, strict=True))
+        fused = fuse([s.score for s, _ in head], [s.coverage for s, _ in head], found)
         head = [(replace(s, score=f), fields) for f, (s, fields) in zip(fused, head, strict=True)]
         head.sort(key=order)
         scored = head + tail
@@ -388,7 +389,7 @@ def rank(
     )
 
 
-def _encoder_text(parsed: ParsedQuery) -> str:
+def encoder_text(parsed: ParsedQuery) -> str:
     """Return the query as the encoder reads it: an abbreviation with what it stands for.
 
     The encoder knows English, not a site's abbreviations ("rls"): the site's synonyms say.

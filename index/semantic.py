@@ -3,7 +3,11 @@
 "get rid of" / "delete", "make it faster" / "speed up": BM25F cannot see that these mean the
 same, a sentence encoder (all-MiniLM-L6-v2, int8 ONNX, made by scripts/export_encoder.py from
 a PyPI package) can. The build embeds every passage once (`vectors.npz` in the index folder);
-a query is embedded once and each lexical candidate's score gains its cosine similarity.
+a query is embedded once and each lexical candidate is rescored by the fusion below: its
+lexical score, its share of the query covered and its cosine similarity to the passage and to
+its heading alone (an FAQ question says in a few words what a long answer, cut at the
+encoder's 128 tokens, may not), weighed by index/data/fusion.json (scripts/fit_fusion.py fits
+it on the tuning half).
 
 It is a setting: it needs onnxruntime, numpy and tokenizers (requirements-semantic.txt) and
 the encoder folder. Without them, or with an index built without vectors, the ranking is the
@@ -12,10 +16,13 @@ lexical one. Nothing is downloaded at run time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import math
 import os
 import threading
+from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -24,8 +31,11 @@ VECTORS_FILE = "vectors.npz"
 # The encoder folder: SEARCH_ENCODER overrides; "off" turns the semantic rerank off.
 DEFAULT_ENCODER = Path(__file__).resolve().parent.parent / "models" / "minilm-l6-int8"
 ENCODER_ENV = "SEARCH_ENCODER"
-# Each candidate's rerank score (relative to the best candidate's) gains this times its cosine.
-SEMANTIC_WEIGHT = 5.0
+# The fusion's weights, one per feature of fusion_features (scripts/fit_fusion.py writes them).
+FUSION_FILE = Path(__file__).resolve().parent / "data" / "fusion.json"
+# How sharply the peak features single out the closest passages: exp(SHARPNESS * (cosine - 1)).
+SHARPNESS = 8.0
+FUSION_FEATURES = ("lexical", "passage", "passage_peak", "heading_peak", "coverage")
 BATCH = 32
 
 
@@ -120,34 +130,55 @@ def passage_text(fields: dict) -> str:
     return f"{fields['title']}. {fields['section']}. {fields['body']}"
 
 
+def heading_text(fields: dict) -> str:
+    """Return what is embedded for a passage's heading: its article's title and its heading."""
+    return f"{fields['title']}. {fields['section']}"
+
+
 def write_vectors(documents: list[dict], folder: Path, encoder: Encoder) -> dict:
-    """Embed every passage into folder/vectors.npz; return the manifest entry describing it."""
+    """Embed every passage and its heading into folder/vectors.npz; return the manifest entry."""
     np = encoder.np
     vectors = encoder.encode([passage_text(d) for d in documents]).astype(np.float16)
-    np.savez(folder / VECTORS_FILE, vectors=vectors, ids=np.array([d["id"] for d in documents]))
+    headings = encoder.encode([heading_text(d) for d in documents]).astype(np.float16)
+    ids = np.array([d["id"] for d in documents])
+    np.savez(folder / VECTORS_FILE, vectors=vectors, headings=headings, ids=ids)
     return {"encoder": encoder.fingerprint, "dimensions": int(vectors.shape[1])}
 
 
-class PassageVectors:
-    """An index's passage vectors with the encoder that made them."""
+@dataclass(frozen=True)
+class Similarities:
+    """The query's cosine similarity to each candidate passage and to its heading alone."""
 
-    def __init__(self, vectors: Any, ids: list[str], encoder: Encoder):
-        self.vectors, self.encoder = vectors, encoder
+    passage: list[float]
+    heading: list[float]
+
+
+class PassageVectors:
+    """An index's passage and heading vectors with the encoder that made them."""
+
+    def __init__(self, vectors: Any, headings: Any, ids: list[str], encoder: Encoder):
+        self.vectors, self.headings, self.encoder = vectors, headings, encoder
         self.rows = {passage_id: row for row, passage_id in enumerate(ids)}
 
-    def similarities(self, query: str, passage_ids: list[str]) -> list[float]:
-        """Return the cosine similarity of the query to each passage (0 for one not embedded)."""
+    def similarities(self, query: str, passage_ids: list[str]) -> Similarities:
+        """Return the query's similarities to each passage and heading (0 for one not embedded)."""
         q = self.encoder.encode([query])[0]
         try:
             # One look-up for all: a deep page holds hundreds of candidates.
             rows = list(itemgetter(*passage_ids)(self.rows)) if len(passage_ids) > 1 else None
+            missing = None
         except KeyError:
             rows = None
-        if rows is not None:
-            return (self.vectors[rows] @ q).tolist()
-        rows = [self.rows.get(i, -1) for i in passage_ids]
-        found = (self.vectors[[max(r, 0) for r in rows]] @ q).tolist()
-        return [v if r >= 0 else 0.0 for v, r in zip(found, rows, strict=True)]
+        if rows is None:
+            found = [self.rows.get(i, -1) for i in passage_ids]
+            rows, missing = [max(r, 0) for r in found], [r < 0 for r in found]
+        passage = (self.vectors[rows] @ q).tolist()
+        # Headings stay float16 (half the memory): only a query's candidates are widened.
+        heading = (self.headings[rows].astype(q.dtype) @ q).tolist()
+        if missing is not None:
+            passage = [0.0 if m else v for v, m in zip(passage, missing, strict=True)]
+            heading = [0.0 if m else v for v, m in zip(heading, missing, strict=True)]
+        return Similarities(passage, heading)
 
 
 def passage_vectors(index: Any) -> PassageVectors | None:
@@ -166,10 +197,37 @@ def _read_vectors(index: Any) -> PassageVectors | None:
     handle.seek(0)
     with encoder.np.load(handle) as data:
         vectors = data["vectors"].astype(encoder.np.float32)
-        return PassageVectors(vectors, [str(i) for i in data["ids"]], encoder)
+        if "headings" not in data.files:  # an index built before headings were embedded
+            return None
+        return PassageVectors(vectors, data["headings"], [str(i) for i in data["ids"]], encoder)
 
 
-def fuse(scores: list[float], similarities: list[float]) -> list[float]:
-    """Return each candidate's lexical score, relative to the best, plus its weighted cosine."""
+def fusion_features(
+    scores: list[float], coverages: list[float], found: Similarities
+) -> list[tuple[float, ...]]:
+    """Return each candidate's fusion features, in the order FUSION_FEATURES names them.
+
+    The lexical score counts relative to the best candidate's; a peak feature grows steeply
+    near a cosine of 1, so that only a close passage or heading gains much from it.
+    """
     best = max(scores, default=0.0) or 1.0
-    return [s / best + SEMANTIC_WEIGHT * sim for s, sim in zip(scores, similarities, strict=True)]
+    return [
+        (s / best, p, math.exp(SHARPNESS * (p - 1)), math.exp(SHARPNESS * (h - 1)), c)
+        for s, c, p, h in zip(scores, coverages, found.passage, found.heading, strict=True)
+    ]
+
+
+@functools.cache
+def fusion_weights() -> tuple[float, ...]:
+    """Return the fitted weight of each fusion feature (index/data/fusion.json)."""
+    weights = json.loads(FUSION_FILE.read_text())["weights"]
+    return tuple(float(weights[name]) for name in FUSION_FEATURES)
+
+
+def fuse(scores: list[float], coverages: list[float], found: Similarities) -> list[float]:
+    """Return each candidate's fused score: its features weighed by the fitted weights."""
+    weights = fusion_weights()
+    return [
+        sum(w * x for w, x in zip(weights, features, strict=True))
+        for features in fusion_features(scores, coverages, found)
+    ]
