@@ -5,9 +5,10 @@ same, a sentence encoder (all-MiniLM-L6-v2, int8 ONNX, made by scripts/export_en
 a PyPI package) can. The build embeds every passage once (`vectors.npz` in the index folder);
 a query is embedded once and each lexical candidate is rescored by the fusion below: its
 lexical score, its share of the query covered and its cosine similarity to the passage and to
-its heading alone (an FAQ question says in a few words what a long answer, cut at the
-encoder's 128 tokens, may not), weighed by index/data/fusion.json (scripts/fit_fusion.py fits
-it on the tuning half).
+its heading alone (an FAQ question says in a few words what a long answer may not), weighed by
+index/data/fusion.json (scripts/fit_fusion.py fits it on the tuning half). The encoder reads
+128 tokens: a longer passage is also embedded in overlapping windows, and its similarity is
+that of its closest window (as MaxP rerankers do), so what its end says counts too.
 
 It is a setting: it needs onnxruntime, numpy and tokenizers (requirements-semantic.txt) and
 the encoder folder. Without them, or with an index built without vectors, the ranking is the
@@ -36,6 +37,11 @@ FUSION_FILE = Path(__file__).resolve().parent / "data" / "fusion.json"
 # How sharply the peak features single out the closest passages: exp(SHARPNESS * (cosine - 1)).
 SHARPNESS = 8.0
 FUSION_FEATURES = ("lexical", "passage", "passage_peak", "heading_peak", "coverage")
+# A passage longer than this many words is embedded in windows this long, this far apart.
+WINDOW_WORDS = 70
+WINDOW_STRIDE = 50
+# The arrays of vectors.npz the rerank reads (and "ids").
+VECTOR_ARRAYS = frozenset(("vectors", "headings", "windows", "window_start"))
 BATCH = 32
 
 
@@ -135,13 +141,40 @@ def heading_text(fields: dict) -> str:
     return f"{fields['title']}. {fields['section']}"
 
 
+def passage_windows(fields: dict) -> list[str]:
+    """Return what is embedded of a long passage's text in windows, each with title and heading.
+
+    A passage of up to WINDOW_WORDS words has none: its whole text is embedded already.
+    """
+    words = fields["body"].split()
+    if len(words) <= WINDOW_WORDS:
+        return []
+    starts = list(range(0, len(words) - WINDOW_WORDS + 1, WINDOW_STRIDE))
+    if starts[-1] + WINDOW_WORDS < len(words):
+        starts.append(len(words) - WINDOW_WORDS)  # the last window ends with the text
+    return [f"{heading_text(fields)}. {' '.join(words[s : s + WINDOW_WORDS])}" for s in starts]
+
+
 def write_vectors(documents: list[dict], folder: Path, encoder: Encoder) -> dict:
-    """Embed every passage and its heading into folder/vectors.npz; return the manifest entry."""
+    """Embed every passage, its heading and its windows into folder/vectors.npz; return the
+    manifest entry."""
     np = encoder.np
     vectors = encoder.encode([passage_text(d) for d in documents]).astype(np.float16)
     headings = encoder.encode([heading_text(d) for d in documents]).astype(np.float16)
+    windows = [passage_windows(d) for d in documents]
+    # Passage i's windows are rows window_start[i] to window_start[i + 1] of `windows`.
+    window_start = np.cumsum([0] + [len(w) for w in windows]).astype(np.int64)
+    flat = [text for texts in windows for text in texts]
+    window_vectors = encoder.encode(flat).astype(np.float16)
     ids = np.array([d["id"] for d in documents])
-    np.savez(folder / VECTORS_FILE, vectors=vectors, headings=headings, ids=ids)
+    np.savez(
+        folder / VECTORS_FILE,
+        vectors=vectors,
+        headings=headings,
+        windows=window_vectors,
+        window_start=window_start,
+        ids=ids,
+    )
     return {"encoder": encoder.fingerprint, "dimensions": int(vectors.shape[1])}
 
 
@@ -154,11 +187,30 @@ class Similarities:
 
 
 class PassageVectors:
-    """An index's passage and heading vectors with the encoder that made them."""
+    """An index's passage, heading and window vectors with the encoder that made them."""
 
-    def __init__(self, vectors: Any, headings: Any, ids: list[str], encoder: Encoder):
-        self.vectors, self.headings, self.encoder = vectors, headings, encoder
+    def __init__(self, data: dict[str, Any], ids: list[str], encoder: Encoder):
+        np = encoder.np
+        self.vectors = data["vectors"].astype(np.float32)
+        # Headings and windows stay float16 (half the memory): only candidates are widened.
+        self.headings, self.windows = data["headings"], data["windows"]
+        self.window_start = data["window_start"]
+        self.encoder = encoder
         self.rows = {passage_id: row for row, passage_id in enumerate(ids)}
+
+    def _closest_window(self, rows: list[int], q: Any, passage: Any) -> Any:
+        """Return each passage's similarity raised to that of its closest window."""
+        np = self.encoder.np
+        starts = self.window_start[rows]
+        counts = self.window_start[np.asarray(rows) + 1] - starts
+        windowed = np.flatnonzero(counts)
+        if not len(windowed):
+            return passage
+        picked = np.concatenate([np.arange(starts[i], starts[i] + counts[i]) for i in windowed])
+        found = self.windows[picked].astype(q.dtype) @ q
+        offsets = np.concatenate(([0], np.cumsum(counts[windowed])[:-1]))
+        passage[windowed] = np.maximum(passage[windowed], np.maximum.reduceat(found, offsets))
+        return passage
 
     def similarities(self, query: str, passage_ids: list[str]) -> Similarities:
         """Return the query's similarities to each passage and heading (0 for one not embedded)."""
@@ -172,8 +224,7 @@ class PassageVectors:
         if rows is None:
             found = [self.rows.get(i, -1) for i in passage_ids]
             rows, missing = [max(r, 0) for r in found], [r < 0 for r in found]
-        passage = (self.vectors[rows] @ q).tolist()
-        # Headings stay float16 (half the memory): only a query's candidates are widened.
+        passage = self._closest_window(rows, q, self.vectors[rows] @ q).tolist()
         heading = (self.headings[rows].astype(q.dtype) @ q).tolist()
         if missing is not None:
             passage = [0.0 if m else v for v, m in zip(passage, missing, strict=True)]
@@ -196,10 +247,10 @@ def _read_vectors(index: Any) -> PassageVectors | None:
     # From the file the index opened, not its path: a later build may have pruned the folder.
     handle.seek(0)
     with encoder.np.load(handle) as data:
-        vectors = data["vectors"].astype(encoder.np.float32)
-        if "headings" not in data.files:  # an index built before headings were embedded
+        if not VECTOR_ARRAYS <= set(data.files):  # built before headings and windows were embedded
             return None
-        return PassageVectors(vectors, data["headings"], [str(i) for i in data["ids"]], encoder)
+        arrays = {name: data[name] for name in VECTOR_ARRAYS}
+        return PassageVectors(arrays, [str(i) for i in data["ids"]], encoder)
 
 
 def fusion_features(
