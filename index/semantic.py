@@ -180,7 +180,8 @@ def write_vectors(documents: list[dict], folder: Path, encoder: Encoder) -> dict
 
 @dataclass(frozen=True)
 class Similarities:
-    """The query's cosine similarity to each candidate passage and to its heading alone."""
+    """The query's cosine similarity to each candidate passage (its closest window, when long)
+    and to its heading alone."""
 
     passage: list[float]
     heading: list[float]
