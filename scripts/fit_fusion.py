@@ -11,7 +11,8 @@ candidates on the tuning half, in sample and with the articles in FOLDS groups, 
 a fit on the others. The test half is not read. Refit the confidence models after it
 (scripts/fit_confidence.py): they read the fused ranking.
 
-Needs scipy and the encoder (requirements-calibrate.txt); the service reads only the JSON.
+Needs scipy, scikit-learn and the encoder (requirements-calibrate.txt); the service reads only
+the JSON.
 
 Example:
     .venv/bin/python scripts/fit_fusion.py
@@ -68,7 +69,7 @@ def candidate_lists(path: Path) -> tuple[list, list, list[str]]:
             features.append(np.array(rows))
             labels.append(np.array(ok))
             wanted = sorted(judgment.ids or judgment.sections)[0]
-            articles.append(wanted.split("/")[0])
+            articles.append(wanted.partition("/")[0])
     return features, labels, articles
 
 
@@ -110,7 +111,7 @@ def figures(weights, features, labels) -> tuple[float, float]:
 
 def main() -> None:
     """Fit the fusion weights on the tuning half and write them."""
-    import numpy as np
+    from sklearn.model_selection import GroupKFold
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=FUSION_FILE, help="where to write the JSON")
@@ -123,13 +124,9 @@ def main() -> None:
         f"{n} queries with a right candidate; in sample: success@1 {first / n:.3f}, "
         f"MRR@5 {reciprocal / n:.3f}"
     )
-    groups = sorted(set(articles))
-    np.random.default_rng(0).shuffle(groups)
-    fold = {article: i % FOLDS for i, article in enumerate(groups)}
     first = reciprocal = 0.0
-    for f in range(FOLDS):
-        train = [i for i, a in enumerate(articles) if fold[a] != f]
-        held = [i for i, a in enumerate(articles) if fold[a] == f]
+    # Grouped as fit_confidence.py --held-out groups them: no article on both sides.
+    for train, held in GroupKFold(FOLDS).split(features, groups=articles):
         w = fit([features[i] for i in train], [labels[i] for i in train])
         a, b = figures(w, [features[i] for i in held], [labels[i] for i in held])
         first, reciprocal = first + a, reciprocal + b
